@@ -1,0 +1,3 @@
+from llmfinops.cli import main
+
+main()

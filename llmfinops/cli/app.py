@@ -1,0 +1,111 @@
+"""The typer application, its shared options and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from llmfinops import __version__
+from llmfinops.errors import LlmFinopsError
+
+app = typer.Typer(
+    name="llmfinops",
+    help="Offline FinOps for LLM spend: ingest call logs, compute unit economics, render showback/chargeback.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Colour only on a terminal: cron mail and CI logs get plain text.
+console = Console(highlight=False, soft_wrap=False)
+err_console = Console(stderr=True, highlight=False)
+
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        "-w",
+        envvar="LLMFINOPS_WAREHOUSE",
+        help="Warehouse directory (default ./llmfinops-data).",
+        show_default=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="TOML config (default: $LLMFINOPS_CONFIG or ./llmfinops.toml).", show_default=False),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+@dataclass
+class State:
+    debug: bool = False
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"llmfinops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    state.debug = debug or bool(os.environ.get("LLMFINOPS_DEBUG"))
+
+
+def run_app(application: typer.Typer) -> int:
+    """Run the CLI; a library error prints ``Error: …`` and exits 2, never a traceback (unless --debug)."""
+    try:
+        application(standalone_mode=False)
+    except LlmFinopsError as exc:
+        if state.debug:
+            raise
+        err_console.print(f"[red]Error:[/red] {exc}", markup=True, highlight=False)
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err_console.print("Aborted.")
+        return 130
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        return 130
+    except Exception as exc:  # click usage errors carry their own exit codes
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        if state.debug:
+            raise
+        err_console.print(
+            f"Error: internal error ({type(exc).__name__}); re-run with --debug and report it.",
+            highlight=False,
+        )
+        return 70
+    return 0
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Stop a command with a one-line reason."""
+    err_console.print(f"Error: {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,7 @@
+"""Placeholder until this command family lands; registers nothing."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None

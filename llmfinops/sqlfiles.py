@@ -1,0 +1,108 @@
+"""Load the named SQL files shipped in ``queries/`` and run them with bound parameters.
+
+Queries live in files so analysts can read them; they are loaded by name through
+``importlib.resources`` so they work from a wheel as well as from a checkout. Values are
+always bound (``$since``), never formatted into SQL; the only identifiers that ever reach
+SQL text go through :func:`quote_ident`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from llmfinops.errors import QueryError
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@cache
+def load(name: str) -> str:
+    """Text of ``queries/<name>.sql``."""
+    path = resources.files("llmfinops.queries").joinpath(f"{name}.sql")
+    if not path.is_file():
+        raise QueryError(f"no query named {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def names() -> list[str]:
+    """All query names shipped with the package."""
+    root = resources.files("llmfinops.queries")
+    return sorted(p.name[:-4] for p in root.iterdir() if p.name.endswith(".sql"))
+
+
+def header(name: str) -> str:
+    """The leading ``--`` comment block of a query: what it computes, parameters, columns."""
+    lines = []
+    for line in load(name).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return "\n".join(lines)
+
+
+def params_of(sql: str) -> set[str]:
+    """Named parameters a SQL text uses (``$name``), ignoring comments."""
+    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return set(_PARAM.findall(body))
+
+
+def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The subset of ``params`` the SQL uses; a parameter it uses but was not given is an error."""
+    used = params_of(sql)
+    missing = used - params.keys()
+    if missing:
+        raise QueryError(f"query needs parameters {sorted(missing)}")
+    return {k: params[k] for k in used}
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pa.Table:
+    """Run a named query and return its result as an Arrow table."""
+    sql = load(name)
+    return con.execute(sql, bind(sql, params or {})).fetch_arrow_table()
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run a file of DDL statements (macros, views) that take no parameters."""
+    con.execute(load(name))
+
+
+_DEFAULT = re.compile(r"^--\s*@param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$", re.MULTILINE)
+MACRO_PREFIX = "metric_"
+
+
+def macro_sql(name: str) -> str:
+    """``CREATE MACRO`` text that makes query ``name`` a table macro for analysts.
+
+    The query's ``$param`` placeholders become macro parameters of the same name, so the
+    analyst's ``FROM metric_spend(since, until)`` runs exactly the text the CLI runs.
+    Parameters with a ``-- @param name = value`` header line get that default.
+    """
+    sql = load(name).strip().rstrip(";")
+    defaults = dict(_DEFAULT.findall(sql))
+    used = params_of(sql)
+    positional = [p for p in ("since", "until") if p in used]
+    named = sorted(used - set(positional))
+    missing = [p for p in named if p not in defaults]
+    if missing:
+        raise QueryError(f"query {name} has parameters without a default: {missing}")
+    args = positional + [f"{p} := '{defaults[p]}'" for p in named]
+    body = _PARAM.sub(lambda m: m.group(1), sql)
+    return f"CREATE OR REPLACE MACRO {name}({', '.join(args)}) AS TABLE {body}"
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Install every ``metric_*.sql`` query as a table macro of the same name."""
+    for name in names():
+        if name.startswith(MACRO_PREFIX):
+            con.execute(macro_sql(name))
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'

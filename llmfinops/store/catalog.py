@@ -1,0 +1,117 @@
+"""DuckDB connections over the warehouse: the analyst file and the CLI's own in-memory ones.
+
+Both get the same views (``calls``, ``prices``, ``quarantine``, ``ingested_files``) and the
+same metric macros, so an analyst's ``SELECT`` and the CLI give the same numbers.
+
+The views read the Parquet through the ``calls`` symlink, so new data shows up without
+touching ``llmfinops.duckdb``. That matters because DuckDB lets no other process open a file
+that one process holds read-write, and vice versa: the nightly ingest only (re)writes the
+analyst file when its definitions changed, and when an analyst holds it open it warns and
+carries on — the Parquet store is the truth, the file is a window onto it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from llmfinops import schema, sqlfiles
+from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, Warehouse
+
+CATALOG_VERSION = "1"
+
+def quote_literal(text: str) -> str:
+    """A SQL string literal. Only for file paths in view definitions: DuckDB views cannot hold
+    bound parameters, and the path must be baked in for the analyst file to work anywhere."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _calls_view_sql(wh: Warehouse) -> str:
+    cols = ", ".join(c.name for c in schema.CALL_COLUMNS)
+    if not wh.day_files():
+        empty = ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {c.name}" for c in schema.CALL_COLUMNS)
+        return f"CREATE OR REPLACE VIEW calls AS SELECT {empty}, CAST(NULL AS DATE) AS day WHERE false"
+    glob = quote_literal(str(wh.calls_dir / "day=*" / "*.parquet"))
+    return (
+        f"CREATE OR REPLACE VIEW calls AS SELECT {cols}, day FROM read_parquet({glob}, "
+        "hive_partitioning = true, hive_types = {'day': DATE})"
+    )
+
+
+def _side_view_sql(wh: Warehouse, view: str, filename: str, empty_columns: str) -> str:
+    gen = wh.current_generation()
+    if gen is None or not (gen / filename).exists():
+        return f"CREATE OR REPLACE VIEW {view} AS SELECT {empty_columns} WHERE false"
+    path = quote_literal(str(wh.calls_dir / filename))
+    return f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({path})"
+
+
+QUARANTINE_COLUMNS = (
+    "CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS BIGINT) AS line, "
+    "CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS reason, CAST(NULL AS TIMESTAMPTZ) AS run_at"
+)
+FILES_COLUMNS = (
+    "CAST(NULL AS VARCHAR) AS path, CAST(NULL AS VARCHAR) AS source, CAST(NULL AS BIGINT) AS size, "
+    "CAST(NULL AS BIGINT) AS mtime_ns, CAST(NULL AS BIGINT) AS bytes_read, CAST(NULL AS BIGINT) AS lines_read, "
+    "CAST(NULL AS VARCHAR) AS head_hash"
+)
+PRICES_COLUMNS = "CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS provider"
+
+
+def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(_calls_view_sql(wh))
+    con.execute(_side_view_sql(wh, "prices", PRICES_FILE, PRICES_COLUMNS))
+    con.execute(_side_view_sql(wh, "quarantine", QUARANTINE_FILE, QUARANTINE_COLUMNS))
+    con.execute(_side_view_sql(wh, "ingested_files", FILES_FILE, FILES_COLUMNS))
+    sqlfiles.install_macros(con)
+
+
+def connect(wh: Warehouse, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the warehouse views, for the CLI's own reads."""
+    con = duckdb.connect(":memory:")
+    if memory_limit:
+        con.execute("SET memory_limit = $m", {"m": memory_limit})
+    define_views(con, wh)
+    return con
+
+
+def refresh_catalog(wh: Warehouse) -> str | None:
+    """(Re)write the analyst DuckDB file. Returns None on success, else why it was left alone."""
+    try:
+        con = duckdb.connect(str(wh.catalog_path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            return f"{wh.catalog_path.name} is open in another process; its views refresh on the next run"
+        return f"cannot open {wh.catalog_path}: {exc}"
+    try:
+        define_views(con, wh)
+        con.execute(
+            "CREATE OR REPLACE TABLE llmfinops_meta AS SELECT $v AS catalog_version, $p AS warehouse",
+            {"v": CATALOG_VERSION, "p": str(wh.root)},
+        )
+    finally:
+        con.close()
+    return None
+
+
+def catalog_is_current(wh: Warehouse, had_data_before: bool) -> bool:
+    """Whether the analyst file already has the right definitions (so the ingest can skip it)."""
+    if not wh.catalog_path.exists() or not had_data_before:
+        return False
+    try:
+        con = duckdb.connect(str(wh.catalog_path), read_only=True)
+    except duckdb.Error:
+        return True  # held by an analyst: leave it; views read through the symlink anyway
+    try:
+        row = con.execute("SELECT catalog_version, warehouse FROM llmfinops_meta").fetchone()
+    except duckdb.Error:
+        row = None
+    finally:
+        con.close()
+    return row == (CATALOG_VERSION, str(wh.root))
+
+
+def catalog_path(wh: Warehouse) -> Path:
+    return wh.catalog_path

@@ -1,0 +1,1 @@
+"""SQL files of llmfinops, shipped as package data (loaded by llmfinops.sqlfiles)."""

@@ -1,0 +1,1 @@
+"""HTML templates of the llmfinops reports, shipped as package data."""

@@ -99,6 +99,12 @@ def conform(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=CALL_SCHEMA)
 
 
+def empty_calls_sql() -> str:
+    """A SELECT of no rows with the canonical columns (and ``day``): the ``calls`` of an empty store."""
+    cols = ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {c.name}" for c in CALL_COLUMNS)
+    return f"SELECT {cols}, CAST(NULL AS DATE) AS day WHERE false"
+
+
 def duckdb_columns() -> str:
     """The canonical columns as a DuckDB column list, for CREATE TABLE statements."""
     return ", ".join(f"{c.name} {c.duckdb_type}" for c in CALL_COLUMNS)

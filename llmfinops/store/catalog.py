@@ -30,8 +30,7 @@ def quote_literal(text: str) -> str:
 def _calls_view_sql(wh: Warehouse) -> str:
     cols = ", ".join(c.name for c in schema.CALL_COLUMNS)
     if not wh.day_files():
-        empty = ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {c.name}" for c in schema.CALL_COLUMNS)
-        return f"CREATE OR REPLACE VIEW calls AS SELECT {empty}, CAST(NULL AS DATE) AS day WHERE false"
+        return f"CREATE OR REPLACE VIEW calls AS {schema.empty_calls_sql()}"
     glob = quote_literal(str(wh.calls_dir / "day=*" / "*.parquet"))
     return (
         f"CREATE OR REPLACE VIEW calls AS SELECT {cols}, day FROM read_parquet({glob}, "
@@ -105,12 +104,12 @@ def catalog_is_current(wh: Warehouse, had_data_before: bool) -> bool:
     except duckdb.Error:
         return True  # held by an analyst: leave it; views read through the symlink anyway
     try:
-        row = con.execute("SELECT catalog_version, warehouse FROM llmfinops_meta").fetchone()
+        row = con.execute("SELECT catalog_version, warehouse FROM llmfinops_meta").fetchall()
     except duckdb.Error:
         row = None
     finally:
         con.close()
-    return row == (CATALOG_VERSION, str(wh.root))
+    return bool(row) and row[0] == (CATALOG_VERSION, str(wh.root))
 
 
 def catalog_path(wh: Warehouse) -> Path:

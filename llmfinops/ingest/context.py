@@ -1,0 +1,108 @@
+"""What an ingester gets to work with while it reads one file.
+
+Ingesters never build rows in Python: they register Arrow chunks (or point DuckDB at the file)
+and hand a SQL query to :meth:`ReadContext.stage`, which checks the query's columns against the
+canonical schema and streams its result into a staging Parquet file. Memory stays bounded by
+the chunk size whatever the input size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from llmfinops import schema, sqlfiles
+from llmfinops.ingest.sources import LineChunk, SourceFile, line_chunks
+from llmfinops.schema import SchemaMismatch
+
+# Columns a staged query returns: where the record was, why it is unusable (NULL if usable),
+# then the canonical columns that ingesters fill (pricing sets the rest). A query may also
+# return `dedup_priority` (lower wins among copies of one call_id in a run).
+STAGE_PREFIX = ("line_no", "reason")
+STAGE_COLUMNS = tuple(c.name for c in schema.CALL_COLUMNS if c.name not in schema.PRICED_BY_STORE)
+_STAGE_TYPES = {c.name: c.duckdb_type for c in schema.CALL_COLUMNS}
+
+
+@dataclass
+class FileProgress:
+    """How far a file was read: recorded so a grown file is read from here next time."""
+
+    bytes_read: int = 0
+    lines_read: int = 0
+    rows: int = 0
+
+
+@dataclass
+class ReadContext:
+    con: duckdb.DuckDBPyConnection
+    staging_dir: Path
+    file_seq: int
+    source: str
+    start_offset: int = 0
+    start_line: int = 0
+    on_bytes: Callable[[int], None] | None = None
+    progress: FileProgress = field(default_factory=FileProgress)
+    _parts: int = 0
+
+    def lines(self, src: SourceFile) -> Iterator[LineChunk]:
+        """The file's lines in bounded Arrow chunks, from where the last run stopped."""
+        previous = self.start_offset
+        for chunk in line_chunks(src.path, start_offset=self.start_offset, start_line=self.start_line):
+            yield chunk
+            self.progress.bytes_read = chunk.end_offset
+            self.progress.lines_read = chunk.last_line
+            if self.on_bytes:
+                self.on_bytes(chunk.end_offset - previous)
+            previous = chunk.end_offset
+
+    def finish_without_lines(self, src: SourceFile) -> None:
+        """For whole-file formats (CSV, Parquet, JSON documents): the file was read entirely."""
+        self.progress.bytes_read = src.size
+        if self.on_bytes:
+            self.on_bytes(src.size)
+
+    def stage(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        """Run an ingester's query and append its rows to the staging area; returns the row count."""
+        params = {**(params or {}), "source": self.source}
+        params = sqlfiles.bind(sql, params)
+        rel_columns = self.con.execute(f"DESCRIBE {sql}", params).fetchall()
+        self._check_columns([(r[0], r[1]) for r in rel_columns])
+        self._parts += 1
+        target = self.staging_dir / f"f{self.file_seq:06d}-p{self._parts:06d}.parquet"
+        cols = ", ".join([*STAGE_PREFIX, *STAGE_COLUMNS])
+        priority = "dedup_priority" if any(r[0] == "dedup_priority" for r in rel_columns) else "NULL"
+        copy = (
+            f"COPY (SELECT {cols}, CAST({priority} AS DOUBLE) AS dedup_priority, "
+            f"{self.file_seq}::BIGINT AS file_seq FROM ({sql})) "
+            f"TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        self.con.execute(copy, params).fetchall()
+        rows = self.con.execute(
+            f"SELECT count(*) FROM read_parquet({_literal(str(target))})"
+        ).fetchall()
+        count = int(rows[0][0])
+        self.progress.rows += count
+        return count
+
+    def _check_columns(self, columns: list[tuple[str, str]]) -> None:
+        got = dict(columns)
+        missing = [c for c in (*STAGE_PREFIX, *STAGE_COLUMNS) if c not in got]
+        if missing:
+            raise SchemaMismatch(f"ingester {self.source} does not produce columns {missing}")
+        for name in STAGE_COLUMNS:
+            want = _STAGE_TYPES[name]
+            if _norm(got[name]) != _norm(want) and got[name] != '"NULL"':
+                raise SchemaMismatch(f"ingester {self.source}: column {name} is {got[name]}, not {want}")
+
+
+def _norm(duck_type: str) -> str:
+    return duck_type.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
+
+
+def _literal(text: str) -> str:
+    # Staging paths are ours (no user text), but quote them properly all the same.
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,349 @@
+"""``ingest``: files → staged canonical rows → enriched, de-duplicated, priced → a new store generation.
+
+Stages, each in DuckDB over Arrow/Parquet (no Python loop over records):
+1. read: each file's ingester streams its records into staging Parquet (bounded memory);
+2. prepare: enrich from the config, mark duplicates (``queries/ingest_prepare.sql``);
+3. price: one range join against the flattened catalog (``queries/price_calls.sql``);
+4. commit: a new generation, published atomically (``llmfinops.store.writer``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from llmfinops import schema, sqlfiles
+from llmfinops.config import Config
+from llmfinops.errors import InputError
+from llmfinops.ingest import registry
+from llmfinops.ingest.context import FileProgress, ReadContext
+from llmfinops.ingest.sources import SourceFile, discover
+from llmfinops.pricing import catalog as price_catalog
+from llmfinops.store import catalog as store_catalog
+from llmfinops.store.layout import FILES_FILE, PRICES_FILE, Warehouse
+from llmfinops.store.writer import SideTables, write_generation
+
+ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
+
+FILES_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("source", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("bytes_read", pa.int64()),
+        ("lines_read", pa.int64()),
+        ("head_hash", pa.string()),
+    ]
+)
+
+
+@dataclass
+class IngestSummary:
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_unrecognised: list[str] = field(default_factory=list)
+    records_read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: dict[str, int] = field(default_factory=dict)
+    quarantine_examples: list[tuple[str, int, str]] = field(default_factory=list)
+    unpriced: dict[str, int] = field(default_factory=dict)
+    stale_priced_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+    generation: Path | None = None
+
+    @property
+    def quarantined_total(self) -> int:
+        return sum(self.quarantined.values())
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
+
+
+def ingest_paths(
+    wh: Warehouse,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    config: Config | None = None,
+    source: str | None = None,
+    full: bool = False,
+    progress: ProgressFn | None = None,
+    memory_limit: str = "1GB",
+) -> IngestSummary:
+    """Ingest files and directories into the warehouse; see the module docstring for the stages."""
+    config = config or Config()
+    files = discover(paths)
+    explicit = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_file()}
+    forced = registry.get(source) if source else None
+    summary = IngestSummary()
+    plan: list[tuple[SourceFile, registry.Ingester]] = []
+    for src in files:
+        ingester = forced or registry.detect(src)
+        if ingester is None:
+            if src.path in explicit:
+                raise InputError(f"{src.path}: not a format llmfinops reads (try --source; see `llmfinops sources`)")
+            summary.files_unrecognised.append(src.name)
+            continue
+        plan.append((src, ingester))
+
+    with wh.writer_lock():
+        run_id = new_run_id()
+        staging = wh.staging_dir / run_id
+        staging.mkdir(parents=True)
+        con = _ingest_connection(staging, memory_limit)
+        try:
+            _ingest_locked(wh, con, plan, staging, run_id, config, full, progress, summary)
+        finally:
+            con.close()
+            shutil.rmtree(wh.staging_dir, ignore_errors=True)
+    return summary
+
+
+def _ingest_connection(staging: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET memory_limit = $m", {"m": memory_limit})
+    con.execute("SET temp_directory = $t", {"t": str(staging / "spill")})
+    con.execute("SET preserve_insertion_order = false")
+    sqlfiles.execute_script(con, "token_rules")
+    sqlfiles.execute_script(con, "ingest_macros")
+    return con
+
+
+def _ingest_locked(
+    wh: Warehouse,
+    con: duckdb.DuckDBPyConnection,
+    plan: list[tuple[SourceFile, registry.Ingester]],
+    staging: Path,
+    run_id: str,
+    config: Config,
+    full: bool,
+    progress: ProgressFn | None,
+    summary: IngestSummary,
+) -> None:
+    current = wh.current_generation()
+    had_data = bool(wh.day_files(current))
+    manifest = _read_manifest(current)
+    total_bytes = sum(src.size for src, _ in plan)
+    done = 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(min(done, total_bytes), total_bytes)
+
+    new_manifest = dict(manifest)
+    for seq, (src, ingester) in enumerate(plan):
+        prior = manifest.get(src.name)
+        start_offset, start_line = 0, 0
+        if prior and not full:
+            if prior["size"] == src.size and prior["mtime_ns"] == src.mtime_ns:
+                summary.files_unchanged += 1
+                on_bytes(src.size)
+                continue
+            grown = (
+                ingester.resumable
+                and prior["source"] == ingester.name
+                and src.size > prior["size"]
+                and not src.compressed
+                and prior["head_hash"] == src.head_hash(prior["size"])
+            )
+            if grown:
+                start_offset, start_line = prior["bytes_read"], prior["lines_read"]
+                on_bytes(start_offset)
+        ctx = ReadContext(
+            con=con,
+            staging_dir=staging,
+            file_seq=seq,
+            source=ingester.name,
+            start_offset=start_offset,
+            start_line=start_line,
+            on_bytes=on_bytes,
+            progress=FileProgress(bytes_read=start_offset, lines_read=start_line),
+        )
+        ingester.read(src, ctx)
+        summary.files_read += 1
+        new_manifest[src.name] = {
+            "path": src.name,
+            "source": ingester.name,
+            "size": src.size,
+            "mtime_ns": src.mtime_ns,
+            "bytes_read": ctx.progress.bytes_read,
+            "lines_read": ctx.progress.lines_read,
+            "head_hash": src.head_hash(src.size),
+        }
+
+    staged_files = sorted(str(p) for p in staging.glob("*.parquet"))
+    if not staged_files:
+        if new_manifest != manifest and current is not None:
+            _commit(wh, con, run_id, config, summary, new_manifest, had_data, staged=False)
+        return
+    # Views cannot hold bound parameters; the glob is our own staging path.
+    con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM read_parquet('{_q(staging)}/f*.parquet')")
+    _commit(wh, con, run_id, config, summary, new_manifest, had_data, staged=True)
+
+
+def _commit(
+    wh: Warehouse,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    config: Config,
+    summary: IngestSummary,
+    manifest: dict[str, dict],
+    had_data: bool,
+    *,
+    staged: bool,
+) -> None:
+    current = wh.current_generation()
+    existing_files = [str(f) for files in wh.day_files(current).values() for f in files]
+    _register_dimensions(con, config)
+    if not staged:
+        con.execute(f"CREATE TEMP VIEW new_calls AS {schema.empty_calls_sql()}")
+        prices = None
+        quarantine = None
+    else:
+        if existing_files:
+            con.execute(
+                "CREATE TEMP TABLE existing_ids AS SELECT DISTINCT call_id FROM read_parquet($f)",
+                {"f": existing_files},
+            )
+        else:
+            con.execute("CREATE TEMP TABLE existing_ids (call_id VARCHAR)")
+        prepared = wh.staging_dir / run_id / "prepared.parquet"
+        con.execute(
+            f"COPY ({sqlfiles.load('ingest_prepare')}) TO '{_q(prepared)}' (FORMAT parquet, COMPRESSION zstd)"
+        ).fetchall()
+        con.execute(f"CREATE TEMP VIEW prepared AS SELECT * FROM read_parquet('{_q(prepared)}')")
+        pairs = _model_pairs(con, current)
+        prices = price_catalog.build_price_table(pairs, config)
+        con.register("price_table", prices)
+        con.execute(
+            "CREATE TEMP VIEW unpriced AS SELECT * FROM prepared WHERE NOT dup_in_run AND NOT dup_in_store"
+        )
+        con.execute(f"CREATE TEMP VIEW new_calls AS {sqlfiles.load('price_calls')}")
+        run_at = datetime.now(UTC)
+        con.execute(
+            "CREATE TEMP TABLE new_quarantine AS SELECT source_file, line_no AS line, source, reason, "
+            "$run_at::TIMESTAMPTZ AS run_at FROM staged WHERE reason IS NOT NULL",
+            {"run_at": run_at},
+        )
+        quarantine = "new_quarantine"
+        _count(con, summary)
+
+    files_table = pa.Table.from_pylist(list(manifest.values()), schema=FILES_SCHEMA)
+    summary.generation = write_generation(
+        wh,
+        con,
+        run_id=run_id,
+        side=SideTables(prices=prices, files=files_table, quarantine_relation=quarantine),
+    )
+    summary.stale_priced_rows = _stale_rows(wh, config)
+    if summary.stale_priced_rows:
+        summary.warnings.append(
+            f"{summary.stale_priced_rows:,} stored calls were priced with another catalog or override set; "
+            "run `llmfinops reprice` to re-price history"
+        )
+    if not store_catalog.catalog_is_current(wh, had_data):
+        why = store_catalog.refresh_catalog(wh)
+        if why:
+            summary.warnings.append(why)
+
+
+def _count(con: duckdb.DuckDBPyConnection, summary: IngestSummary) -> None:
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE dup_in_run OR dup_in_store) FROM prepared"
+    ).fetchall()
+    usable, dups = int(row[0][0]), int(row[0][1])
+    reasons = con.execute(
+        "SELECT reason, count(*) FROM new_quarantine GROUP BY reason ORDER BY count(*) DESC, reason"
+    ).fetchall()
+    summary.quarantined = {str(r): int(n) for r, n in reasons}
+    summary.quarantine_examples = [
+        (str(f), int(line), str(reason))
+        for f, line, reason in con.execute(
+            "SELECT source_file, line, reason FROM new_quarantine ORDER BY source_file, line LIMIT 20"
+        ).fetchall()
+    ]
+    summary.records_read = usable + summary.quarantined_total
+    summary.duplicates = dups
+    summary.stored = usable - dups
+    unpriced = con.execute(
+        "SELECT coalesce(model, '(none)'), count(*) FROM new_calls WHERE cost_source = 'unpriced' "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1"
+    ).fetchall()
+    summary.unpriced = {str(m): int(n) for m, n in unpriced}
+
+
+def _model_pairs(con: duckdb.DuckDBPyConnection, current: Path | None) -> list[tuple[str | None, str]]:
+    """Every (provider, model) the next generation holds: the new ones and those already priced."""
+    pairs = [(p, m) for p, m in con.execute("SELECT DISTINCT provider, model FROM prepared").fetchall()]
+    if current is not None and (current / PRICES_FILE).exists():
+        old = pq.read_table(current / PRICES_FILE, columns=["provider", "model"])
+        pairs.extend(zip(old.column("provider").to_pylist(), old.column("model").to_pylist(), strict=True))
+    return pairs
+
+
+def _register_dimensions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    con.register(
+        "aliases",
+        pa.table({"alias": list(config.aliases), "model": list(config.aliases.values())},
+                 schema=pa.schema([("alias", pa.string()), ("model", pa.string())])),
+    )
+    con.register(
+        "feature_owner",
+        pa.table({"feature": list(config.feature_owner), "team": list(config.feature_owner.values())},
+                 schema=pa.schema([("feature", pa.string()), ("team", pa.string())])),
+    )
+    con.register(
+        "batch_discounts",
+        pa.table({"provider": list(config.batch_discounts), "discount": list(config.batch_discounts.values())},
+                 schema=pa.schema([("provider", pa.string()), ("discount", pa.float64())])),
+    )
+    if config.users_file is not None:
+        if not config.users_file.is_file():
+            raise InputError(f"users file not found: {config.users_file}")
+        try:
+            con.execute(sqlfiles.load("users_from_csv"), {"path": str(config.users_file)})
+        except duckdb.Error as exc:
+            raise InputError(f"users file {config.users_file} needs a header with user_id: {exc}") from None
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE users (user_id VARCHAR, user_tier VARCHAR, team VARCHAR)")
+
+
+def _read_manifest(generation: Path | None) -> dict[str, dict]:
+    if generation is None or not (generation / FILES_FILE).exists():
+        return {}
+    return {row["path"]: row for row in pq.read_table(generation / FILES_FILE).to_pylist()}
+
+
+def _stale_rows(wh: Warehouse, config: Config) -> int:
+    files = [str(f) for fs in wh.day_files().values() for f in fs]
+    if not files:
+        return 0
+    con = duckdb.connect(":memory:")
+    try:
+        row = con.execute(
+            "SELECT count(*) FROM read_parquet($f) WHERE price_version IS DISTINCT FROM $v "
+            "AND cost_source IN ('catalog', 'override', 'unpriced')",
+            {"f": files, "v": price_catalog.price_version(config)},
+        ).fetchall()
+    finally:
+        con.close()
+    return int(row[0][0])
+
+
+def _q(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,142 @@
+"""Build and publish the next generation of the store from a DuckDB relation of new calls.
+
+The caller prepares, on its own connection, a relation ``new_calls`` (the canonical columns of
+``llmfinops/schema.py`` plus ``day``). The writer carries every untouched day over by hard link,
+rewrites each touched day as one file holding its old and new rows sorted by ``ts`` (so a day
+never fragments into one file per run), writes the side files, and publishes atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from llmfinops import schema
+from llmfinops.store.layout import (
+    FILES_FILE,
+    PRICES_FILE,
+    QUARANTINE_FILE,
+    Warehouse,
+    link_or_copy,
+)
+
+CALL_COLUMN_LIST = ", ".join(c.name for c in schema.CALL_COLUMNS)
+
+
+@dataclass(frozen=True)
+class SideTables:
+    """Small tables that travel with a generation (all optional: None keeps the current one)."""
+
+    prices: pa.Table | None = None
+    files: pa.Table | None = None
+    quarantine_relation: str | None = None  # a relation on the connection with new quarantine rows
+
+
+def write_generation(
+    wh: Warehouse,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    new_calls: str = "new_calls",
+    merge_existing: bool = True,
+    side: SideTables | None = None,
+) -> Path:
+    """Publish a generation = current store + ``new_calls``; returns the new generation directory.
+
+    With ``merge_existing=False`` the relation replaces the days it covers (used by reprice,
+    whose relation already holds every stored row).
+    """
+    side = side or SideTables()
+    current = wh.current_generation()
+    old_days = wh.day_files(current)
+    touched = {
+        str(row[0]) for row in con.execute(f"SELECT DISTINCT day FROM {new_calls}").fetchall()
+    }
+    building = wh.begin_generation()
+    for day, files in old_days.items():
+        if day not in touched:
+            for f in files:
+                link_or_copy(f, building / f"day={day}" / f.name)
+    if touched:
+        old_touched = [str(f) for day in sorted(touched) for f in old_days.get(day, [])]
+        source = f"SELECT {CALL_COLUMN_LIST}, day FROM {new_calls}"
+        params: dict[str, object] = {}
+        if merge_existing and old_touched:
+            source += (
+                f" UNION ALL SELECT {CALL_COLUMN_LIST}, day FROM read_parquet($old, "
+                "hive_partitioning = true, hive_types = {'day': DATE})"
+            )
+            params["old"] = old_touched
+        con.execute(
+            f"COPY (SELECT * FROM ({source}) ORDER BY day, ts, call_id) TO '{_q(building)}' "
+            f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN 'part-{run_id}-{{i}}', "
+            "OVERWRITE_OR_IGNORE true)",
+            params,
+        ).fetchall()
+    _write_side(wh, con, current, building, side)
+    return wh.publish(building)
+
+
+def _write_side(
+    wh: Warehouse,
+    con: duckdb.DuckDBPyConnection,
+    current: Path | None,
+    building: Path,
+    side: SideTables,
+) -> None:
+    for name, table in ((PRICES_FILE, side.prices), (FILES_FILE, side.files)):
+        if table is not None:
+            pq.write_table(table, building / name)
+        elif current is not None and (current / name).exists():
+            link_or_copy(current / name, building / name)
+    old_q = current / QUARANTINE_FILE if current is not None else None
+    has_old = old_q is not None and old_q.exists()
+    if side.quarantine_relation is None:
+        if has_old and old_q is not None:
+            link_or_copy(old_q, building / QUARANTINE_FILE)
+        return
+    parts = [f"SELECT source_file, line, source, reason, run_at FROM {side.quarantine_relation}"]
+    if has_old:
+        parts.append(f"SELECT source_file, line, source, reason, run_at FROM read_parquet('{_q(old_q)}')")
+    # The same bad line read twice (a forced re-read) is listed once, with its first sighting.
+    con.execute(
+        f"COPY (SELECT source_file, line, source, reason, min(run_at) AS run_at "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY ALL ORDER BY source_file, line) "
+        f"TO '{_q(building / QUARANTINE_FILE)}' (FORMAT parquet)"
+    ).fetchall()
+
+
+def commit_calls(wh: Warehouse, table: pa.Table, *, run_id: str = "manual") -> Path:
+    """Store already-canonical, already-priced rows (library use and tests); duplicates of stored
+    call_ids are skipped, like any ingest."""
+    conformed = schema.conform(table)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("incoming", conformed)
+        with wh.writer_lock():
+            existing = [str(f) for files in wh.day_files().values() for f in files]
+            if existing:
+                con.execute(
+                    "CREATE TEMP TABLE existing_ids AS SELECT DISTINCT call_id FROM read_parquet($f)",
+                    {"f": existing},
+                )
+            else:
+                con.execute("CREATE TEMP TABLE existing_ids (call_id VARCHAR)")
+            con.execute(
+                "CREATE TEMP VIEW new_calls AS SELECT *, CAST(ts AS DATE) AS day FROM incoming "
+                "WHERE call_id NOT IN (SELECT call_id FROM existing_ids) "
+                "QUALIFY row_number() OVER (PARTITION BY call_id ORDER BY ts) = 1"
+            )
+            return write_generation(wh, con, run_id=run_id)
+    finally:
+        con.close()
+
+
+def _q(path: Path | str) -> str:
+    # Paths of our own warehouse in COPY targets (COPY TO takes no bound parameter).
+    return str(path).replace("'", "''")

@@ -1,0 +1,73 @@
+-- Helpers shared by the ingesters: timestamps, provider inference, model ids, tags.
+-- Installed on the ingest connection together with token_rules.sql.
+
+-- A timestamp from ISO-8601 text (any offset or Z; no offset = UTC) or epoch seconds,
+-- milliseconds, microseconds or nanoseconds (told apart by magnitude). NULL when unparsable.
+CREATE OR REPLACE MACRO parse_ts(v) AS CASE
+    WHEN v IS NULL THEN NULL
+    WHEN TRY_CAST(v AS DOUBLE) IS NOT NULL THEN CASE
+        WHEN abs(TRY_CAST(v AS DOUBLE)) >= 1e17 THEN to_timestamp(TRY_CAST(v AS DOUBLE) / 1e9)
+        WHEN abs(TRY_CAST(v AS DOUBLE)) >= 1e14 THEN to_timestamp(TRY_CAST(v AS DOUBLE) / 1e6)
+        WHEN abs(TRY_CAST(v AS DOUBLE)) >= 1e11 THEN to_timestamp(TRY_CAST(v AS DOUBLE) / 1e3)
+        ELSE to_timestamp(TRY_CAST(v AS DOUBLE))
+    END
+    ELSE TRY_CAST(v AS TIMESTAMPTZ)
+END;
+
+-- Normalised model id: lower case, no API path or router prefix ("models/", "openai/"),
+-- Bedrock ids reduced to the vendor's own ("us.anthropic.claude-sonnet-4-20250514-v1:0"
+-- -> "claude-sonnet-4-20250514").
+CREATE OR REPLACE MACRO normalize_model(m) AS nullif(
+    regexp_replace(
+        regexp_replace(
+            regexp_replace(lower(trim(m)), '^(models/|publishers/[a-z0-9_-]+/models/)', ''),
+            '^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock|vertex)/', ''),
+        '^(?:(?:us|eu|apac|global|us-gov)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.(.+?)(?:-v\d+(?::\d+)?)?$',
+        '\1'),
+    '');
+
+-- Provider from a model id, for records that do not say.
+CREATE OR REPLACE MACRO infer_provider(m) AS CASE
+    WHEN m IS NULL THEN NULL
+    WHEN regexp_matches(m, '^(ft:)?(gpt-|o1|o3|o4|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
+        THEN 'openai'
+    WHEN regexp_matches(m, '^claude') THEN 'anthropic'
+    WHEN regexp_matches(m, '^(gemini|gemma|palm|text-bison|chat-bison)') THEN 'google'
+    WHEN regexp_matches(m, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'mistral'
+    WHEN regexp_matches(m, '^command') THEN 'cohere'
+    WHEN regexp_matches(m, '^deepseek') THEN 'deepseek'
+    WHEN regexp_matches(m, '^grok') THEN 'x-ai'
+    WHEN regexp_matches(m, '^(llama|meta-llama)') THEN 'meta'
+    WHEN regexp_matches(m, '^(amazon|nova|titan)') THEN 'aws'
+END;
+
+CREATE OR REPLACE MACRO normalize_provider(p) AS CASE lower(trim(p))
+    WHEN '' THEN NULL
+    WHEN 'gemini' THEN 'google'
+    WHEN 'vertex' THEN 'google'
+    WHEN 'vertex_ai' THEN 'google'
+    WHEN 'bedrock' THEN 'aws'
+    WHEN 'azure_openai' THEN 'azure'
+    WHEN 'xai' THEN 'x-ai'
+    ELSE lower(trim(p))
+END;
+
+-- Keys whose values are prompt or response text (or may be): never kept as tags.
+CREATE OR REPLACE MACRO is_text_key(k) AS regexp_matches(lower(k),
+    '(prompt|message|content|completion|response|input|output|text|query|question|answer|instruction|system|document|body|transcript|error_message|choices|candidates)');
+
+-- The other scalar fields of a record as tags: top-level scalars and those of a `metadata`/`tags`
+-- object, minus `known` keys and text-bearing keys, strings capped at 200 characters (a longer
+-- value is text, not a label).
+CREATE OR REPLACE MACRO record_tags(j, known) AS map_from_entries(list_filter(
+    list_concat(
+        list_transform(json_keys(j), lambda k: {'key': k, 'value': json_extract(j, '/' || replace(replace(k, '~', '~0'), '/', '~1'))}),
+        list_transform(coalesce(json_keys(j, '$.metadata'), []),
+            lambda k: {'key': 'metadata.' || k, 'value': json_extract(j, '/metadata/' || replace(replace(k, '~', '~0'), '/', '~1'))}),
+        list_transform(coalesce(json_keys(j, '$.tags'), []),
+            lambda k: {'key': 'tags.' || k, 'value': json_extract(j, '/tags/' || replace(replace(k, '~', '~0'), '/', '~1'))})
+    ),
+    lambda e: NOT list_contains(known, e.key) AND NOT is_text_key(e.key)
+        AND json_type(e.value) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')
+        AND length(json_extract_string(e.value, '$')) <= 200
+).list_transform(lambda e: {'key': e.key, 'value': json_extract_string(e.value, '$')}));

@@ -1,0 +1,161 @@
+-- Native application call logs (JSON Lines, or CSV/Parquet rows turned into JSON) -> canonical calls.
+-- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one JSON object per line.
+-- Parameters: $source_file (recorded on every row), $source (ingester name).
+-- Output: line_no, reason (NULL for a usable record, else why it is quarantined), and the
+-- canonical columns except model_tier / cost_source / price_version (set by pricing).
+-- A record gives tokens at the top level (canonical meaning), or a raw provider `usage` block,
+-- or the whole raw provider `response`; explicit top-level values win over embedded ones.
+WITH parsed AS (
+    SELECT line_no, raw, json_valid(raw) AS valid
+    FROM lines
+    WHERE trim(raw) <> ''
+),
+records AS (
+    SELECT
+        line_no,
+        valid,
+        CASE WHEN valid THEN json(raw) END AS j
+    FROM parsed
+),
+fields AS (
+    SELECT
+        line_no,
+        valid,
+        j,
+        json_type(j) = 'OBJECT' AS is_object,
+        CASE WHEN json_type(j) = 'OBJECT' THEN json_transform(j, '{
+            "ts": "VARCHAR", "timestamp": "VARCHAR", "call_id": "VARCHAR", "request_id": "VARCHAR",
+            "provider": "VARCHAR", "model": "VARCHAR",
+            "input_tokens": "VARCHAR", "cached_input_tokens": "VARCHAR", "cache_write_tokens": "VARCHAR",
+            "cache_write_1h_tokens": "VARCHAR", "output_tokens": "VARCHAR", "reasoning_tokens": "VARCHAR",
+            "cost_usd": "VARCHAR", "user_id": "VARCHAR", "user_tier": "VARCHAR", "team": "VARCHAR",
+            "feature": "VARCHAR", "task_id": "VARCHAR", "action_id": "VARCHAR", "session_id": "VARCHAR",
+            "step": "VARCHAR", "status": "VARCHAR", "task_outcome": "VARCHAR",
+            "response_cache_hit": "VARCHAR", "cache_hit": "VARCHAR", "batch": "VARCHAR",
+            "latency_ms": "VARCHAR", "prompt_version": "VARCHAR", "usage": "JSON", "response": "JSON"
+        }') END AS r
+    FROM records
+),
+embedded AS (
+    SELECT
+        *,
+        coalesce(json_extract(r.response, '$.usage'), json_extract(r.response, '$.usageMetadata'),
+                 json_extract(r.response, '$.usage_metadata')) AS response_usage,
+        coalesce(json_extract_string(r.response, '$.model'), json_extract_string(r.response, '$.modelVersion'),
+                 json_extract_string(r.response, '$.model_version')) AS response_model,
+        coalesce(json_extract_string(r.response, '$.id'), json_extract_string(r.response, '$.responseId'),
+                 json_extract_string(r.response, '$.response_id')) AS response_id,
+        coalesce(json_extract_string(r.response, '$.created'), json_extract_string(r.response, '$.created_at'),
+                 json_extract_string(r.response, '$.createTime')) AS response_created
+    FROM fields
+),
+normalised AS (
+    SELECT
+        *,
+        normalize_model(coalesce(r.model, response_model)) AS model_n,
+        parse_ts(coalesce(r.ts, r.timestamp, response_created)) AS ts_n,
+        coalesce(r.usage, response_usage) AS usage_block
+    FROM embedded
+),
+counted AS (
+    SELECT
+        *,
+        coalesce(normalize_provider(r.provider), infer_provider(model_n)) AS provider_n,
+        usage_canonical(usage_block, coalesce(r.provider, model_n)) AS u,
+        -- top-level counts are canonical already
+        {
+            'input_tokens': as_count(r.input_tokens),
+            'cached_input_tokens': as_count(r.cached_input_tokens),
+            'cache_write_tokens': as_count(r.cache_write_tokens),
+            'cache_write_1h_tokens': as_count(r.cache_write_1h_tokens),
+            'output_tokens': as_count(r.output_tokens),
+            'reasoning_tokens': as_count(r.reasoning_tokens)
+        } AS top,
+        list_bool_or([
+            count_bad(r.input_tokens), count_bad(r.cached_input_tokens), count_bad(r.cache_write_tokens),
+            count_bad(r.cache_write_1h_tokens), count_bad(r.output_tokens), count_bad(r.reasoning_tokens)
+        ]) AS top_bad
+    FROM normalised
+),
+canonical AS (
+    SELECT
+        line_no,
+        valid,
+        is_object,
+        j,
+        r,
+        ts_n AS ts,
+        provider_n AS provider,
+        model_n AS model,
+        coalesce(top.input_tokens, u.input_tokens) AS input_tokens,
+        coalesce(top.cached_input_tokens, u.cached_input_tokens, 0) AS cached_input_tokens,
+        coalesce(top.cache_write_tokens, u.cache_write_tokens, 0) AS cache_write_tokens,
+        coalesce(top.cache_write_1h_tokens, u.cache_write_1h_tokens, 0) AS cache_write_1h_tokens,
+        coalesce(top.output_tokens, u.output_tokens) AS output_tokens,
+        coalesce(top.reasoning_tokens, u.reasoning_tokens, 0) AS reasoning_tokens,
+        top_bad OR coalesce(u.bad, FALSE) AS tokens_bad,
+        usage_block IS NOT NULL AND u IS NULL AS usage_unknown,
+        response_id
+    FROM counted
+)
+SELECT
+    line_no,
+    CASE
+        WHEN NOT valid THEN 'malformed JSON'
+        WHEN NOT is_object THEN 'not a JSON object'
+        WHEN coalesce(r.ts, r.timestamp) IS NULL AND ts IS NULL THEN 'missing ts'
+        WHEN ts IS NULL THEN 'unparsable ts'
+        WHEN model IS NULL THEN 'missing model'
+        WHEN tokens_bad THEN 'negative or non-numeric token count'
+        WHEN usage_unknown THEN 'unrecognised usage block'
+        WHEN input_tokens IS NULL OR output_tokens IS NULL THEN 'missing token counts'
+        WHEN cached_input_tokens + cache_write_tokens > input_tokens THEN 'cached tokens exceed input tokens'
+        WHEN cache_write_1h_tokens > cache_write_tokens THEN 'cache_write_1h_tokens exceed cache_write_tokens'
+        WHEN reasoning_tokens > output_tokens THEN 'reasoning tokens exceed output tokens'
+        WHEN r.cost_usd IS NOT NULL AND NOT coalesce(TRY_CAST(r.cost_usd AS DOUBLE) >= 0, FALSE)
+            THEN 'negative or non-numeric cost_usd'
+        WHEN r.step IS NOT NULL AND as_count(r.step) IS NULL THEN 'non-numeric step'
+    END AS reason,
+    coalesce(r.call_id, r.request_id, response_id,
+             'h:' || md5(CAST(j AS VARCHAR))) AS call_id,
+    ts,
+    provider,
+    model,
+    input_tokens,
+    cached_input_tokens,
+    cache_write_tokens,
+    cache_write_1h_tokens,
+    output_tokens,
+    reasoning_tokens,
+    TRY_CAST(r.cost_usd AS DOUBLE) AS cost_usd,
+    nullif(trim(r.user_id), '') AS user_id,
+    nullif(lower(trim(r.user_tier)), '') AS user_tier,
+    nullif(trim(r.team), '') AS team,
+    nullif(trim(r.feature), '') AS feature,
+    nullif(trim(r.task_id), '') AS task_id,
+    nullif(trim(r.action_id), '') AS action_id,
+    nullif(trim(r.session_id), '') AS session_id,
+    as_count(r.step) AS step,
+    CASE
+        WHEN lower(r.status) IN ('error', 'failed', 'failure', 'fail', 'timeout', 'cancelled') THEN 'error'
+        WHEN TRY_CAST(r.status AS INTEGER) >= 400 THEN 'error'
+        ELSE 'ok'
+    END AS status,
+    CASE lower(r.task_outcome)
+        WHEN 'success' THEN 'success' WHEN 'succeeded' THEN 'success' WHEN 'ok' THEN 'success'
+        WHEN 'failure' THEN 'failure' WHEN 'failed' THEN 'failure' WHEN 'fail' THEN 'failure'
+    END AS task_outcome,
+    coalesce(TRY_CAST(coalesce(r.response_cache_hit, r.cache_hit) AS BOOLEAN), FALSE) AS response_cache_hit,
+    coalesce(TRY_CAST(r.batch AS BOOLEAN), FALSE) AS batch,
+    TRY_CAST(r.latency_ms AS DOUBLE) AS latency_ms,
+    nullif(trim(r.prompt_version), '') AS prompt_version,
+    $source AS source,
+    $source_file AS source_file,
+    CASE WHEN is_object THEN record_tags(j, [
+        'ts', 'timestamp', 'call_id', 'request_id', 'provider', 'model', 'model_tier', 'input_tokens',
+        'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'output_tokens',
+        'reasoning_tokens', 'cost_usd', 'cost_source', 'user_id', 'user_tier', 'team', 'feature', 'task_id',
+        'action_id', 'session_id', 'step', 'status', 'task_outcome', 'response_cache_hit', 'cache_hit', 'batch',
+        'latency_ms', 'prompt_version', 'usage', 'response', 'metadata', 'tags', 'source', 'source_file'
+    ]) END AS tags
+FROM canonical

@@ -1,0 +1,7 @@
+-- A Parquet file of native records as `lines(line_no, raw JSON)`, one JSON object per row.
+-- Parameter: $path. Line numbers are row numbers counted from 1.
+CREATE OR REPLACE TEMP TABLE lines AS
+SELECT
+    (row_number() OVER ())::BIGINT AS line_no,
+    CAST(to_json(t) AS VARCHAR) AS raw
+FROM read_parquet($path) AS t

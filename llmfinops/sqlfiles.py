@@ -64,7 +64,7 @@ def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pa.Table:
     """Run a named query and return its result as an Arrow table."""
     sql = load(name)
-    return con.execute(sql, bind(sql, params or {})).fetch_arrow_table()
+    return con.sql(sql, params=bind(sql, params or {})).to_arrow_table()
 
 
 def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -24,8 +24,8 @@ app = typer.Typer(
 )
 
 # Colour only on a terminal: cron mail and CI logs get plain text.
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 WarehouseOpt = Annotated[
     Path | None,
@@ -68,33 +68,29 @@ def _root(
     state.debug = debug or bool(os.environ.get("LLMFINOPS_DEBUG"))
 
 
-def run_app(application: typer.Typer) -> int:
-    """Run the CLI; a library error prints ``Error: …`` and exits 2, never a traceback (unless --debug)."""
+def run_app(application: typer.Typer, args: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code.
+
+    A library error prints ``Error: …`` and exits 2 — never a traceback, which could show
+    local variables holding prompts or keys (``--debug`` shows it for bug reports).
+    Usage errors are the parser's own (exit 2); --strict findings exit 1.
+    """
     try:
-        application(standalone_mode=False)
+        application(args=args, standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except LlmFinopsError as exc:
         if state.debug:
             raise
-        err_console.print(f"[red]Error:[/red] {exc}", markup=True, highlight=False)
+        err_console.print(f"Error: {exc}", markup=False, highlight=False)
         return 2
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        err_console.print("Aborted.")
-        return 130
-    except KeyboardInterrupt:
-        err_console.print("Interrupted.")
-        return 130
-    except Exception as exc:  # click usage errors carry their own exit codes
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
+    except Exception as exc:
         if state.debug:
             raise
         err_console.print(
             f"Error: internal error ({type(exc).__name__}); re-run with --debug and report it.",
+            markup=False,
             highlight=False,
         )
         return 70

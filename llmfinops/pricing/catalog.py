@@ -93,6 +93,14 @@ class PriceRow:
     price_version: str
 
 
+def batch_discount_table(config: Config) -> pa.Table:
+    """``batch_discounts(provider, discount)``: the share taken off batch API calls, per provider."""
+    return pa.table(
+        {"provider": list(config.batch_discounts), "discount": list(config.batch_discounts.values())},
+        schema=pa.schema([("provider", pa.string()), ("discount", pa.float64())]),
+    )
+
+
 def price_version(config: Config) -> str:
     return f"{CATALOG}; overrides {config.pricing_fingerprint()}"
 

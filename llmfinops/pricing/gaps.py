@@ -30,7 +30,7 @@ _LONG_CONTEXT_TIERS = {("anthropic", "claude-sonnet-4-0"): _SONNET_4_LONG_CONTEX
 def fill(provider_id: str, model_id: str, price: types.ModelPrice) -> types.ModelPrice:
     """The catalog price with the documented gaps filled."""
     filled = copy(price)
-    if provider_id in ("anthropic", "aws", "google") and model_id.startswith("claude"):
+    if provider_id in ("anthropic", "aws", "google") and "claude" in model_id:
         base = _base(filled, "input_mtok")
         if base is not None:
             if getattr(filled, "cache_write_mtok", None) is None:

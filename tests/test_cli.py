@@ -1,0 +1,65 @@
+"""The command line: every command has help ending with a runnable example; version; errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import typer.main
+
+from llmfinops import __version__
+from llmfinops.cli import app
+
+
+def command_names() -> list[str]:
+    group = typer.main.get_group(app)
+    return sorted(group.commands)
+
+
+def test_there_are_commands():
+    assert {"ingest", "reprice", "sources", "status"} <= set(command_names())
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_with_an_example(cli, name):
+    code, out, _ = cli(name, "--help")
+    assert code == 0
+    assert f"llmfinops {name}" in out.split("Example:")[-1], f"`{name} --help` should end with an example"
+
+
+def test_version(cli):
+    code, out, _ = cli("--version")
+    assert (code, out.strip()) == (0, f"llmfinops {__version__}")
+
+
+def test_python_dash_m_entry_point():
+    out = subprocess.run([sys.executable, "-m", "llmfinops", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"llmfinops {__version__}"
+
+
+def test_unknown_source_is_a_clear_error(cli, jsonl, tmp_path):
+    path = jsonl([{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": 1, "output_tokens": 1}])
+    code, _, err = cli("ingest", path, "--source", "nope", "-w", tmp_path / "wh")
+    assert code == 2
+    assert err.startswith("Error: unknown source 'nope'; known sources: ")
+
+
+def test_status_of_an_empty_warehouse_says_what_to_do(cli, tmp_path):
+    code, _, err = cli("status", "-w", tmp_path / "empty")
+    assert code == 2
+    assert "run `llmfinops ingest PATH` first" in err
+
+
+def test_ingest_prints_summary_and_store_overview(cli, jsonl, tmp_path):
+    path = jsonl([
+        {"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o-mini", "input_tokens": 1_000_000, "output_tokens": 0,
+         "feature": "chat", "user_id": "u1"},
+        {"ts": "2026-11-17T10:00:00Z", "model": "mystery", "input_tokens": 1, "output_tokens": 1},
+    ])
+    code, out, _ = cli("ingest", path, "-w", tmp_path / "wh")
+    assert code == 0
+    assert "records read" in out and "stored" in out
+    assert "mystery" in out  # unpriced, by model
+    # 1M input tokens of gpt-4o-mini at $0.15/MTok
+    assert "2 calls from 2026-11-16 to 2026-11-17, $0.15 priced, 1 unpriced" in out

@@ -1,1 +1,24 @@
-"""metrics."""
+"""Unit economics of LLM spend: metrics computed by the SQL files in ``queries/``.
+
+from llmfinops.metrics import compute, resolve_period
+from llmfinops.store import Warehouse, connect
+
+con = connect(Warehouse.at("llmfinops-data"))
+table = compute(con, "cost-per-task", period=resolve_period("2026-W47", None, None), group_by="team")
+"""
+
+from llmfinops.metrics.compute import compute
+from llmfinops.metrics.period import Period, resolve_period
+from llmfinops.metrics.readonly import run_sql
+from llmfinops.metrics.registry import DIMENSIONS, GROUP_BYS, METRICS, MetricSpec
+
+__all__ = [
+    "DIMENSIONS",
+    "GROUP_BYS",
+    "METRICS",
+    "MetricSpec",
+    "Period",
+    "compute",
+    "resolve_period",
+    "run_sql",
+]

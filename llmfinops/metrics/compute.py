@@ -1,0 +1,77 @@
+"""Run one metric for one period: the library call behind ``llmfinops metrics`` and the reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from llmfinops import sqlfiles
+from llmfinops.config import Config
+from llmfinops.errors import QueryError
+from llmfinops.metrics.period import Period
+from llmfinops.metrics.registry import get
+
+TIER_ECONOMICS_VARIABLE = "tier_economics"
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    period: Period,
+    group_by: str | None = None,
+    config: Config | None = None,
+) -> pa.Table:
+    """Metric ``name`` over ``period``, one row per group, as an Arrow table.
+
+    ``con`` needs a ``calls`` relation (``llmfinops.store.connect`` gives one). ``config``
+    supplies the user tiers' revenue for cost-per-tier; without it cost_to_arpu is NULL.
+    """
+    spec = get(name)
+    chosen = (group_by or spec.default_group_by).strip().lower()
+    if chosen not in spec.group_bys:
+        raise QueryError(
+            f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
+        )
+    set_tier_economics(con, config)
+    sql = sqlfiles.load(spec.query)
+    params = {"since": period.since, "until": period.until, "group_by": chosen}
+    return fetch_arrow(con, sql, sqlfiles.bind(sql, params))
+
+
+def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """Hand the config's per-tier revenue and ceilings to SQL as data, in a session variable.
+
+    A variable rather than a table because DuckDB binds a macro's tables when the macro is
+    created: ``metric_cost_per_tier`` must install on a connection that has no config, and
+    ``getvariable`` of an unset variable is simply NULL (no revenue known).
+    """
+    tiers = config.user_tiers if config else {}
+    rows = pa.table(
+        {
+            "user_tier": pa.array(list(tiers), pa.string()),
+            "arpu_usd_month": pa.array([t.arpu_usd_month for t in tiers.values()], pa.float64()),
+            "user_ceiling_usd": pa.array([t.user_ceiling_usd for t in tiers.values()], pa.float64()),
+        }
+    )
+    con.register("_llmfinops_tier_rows", rows)
+    try:
+        con.execute(
+            f"SET VARIABLE {TIER_ECONOMICS_VARIABLE} = (SELECT coalesce(list("
+            "struct_pack(user_tier, arpu_usd_month, user_ceiling_usd) ORDER BY user_tier), []) "
+            "FROM _llmfinops_tier_rows)"
+        )
+    finally:
+        con.unregister("_llmfinops_tier_rows")
+
+
+def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+    """Run ``sql`` and read the whole result as Arrow (so the connection is free afterwards)."""
+    relation = con.sql(sql, params=params or None)
+    if relation is None:  # only statements without a result, which callers never pass
+        raise QueryError("the statement returned no rows")
+    # DuckDB 1.4+ names it to_arrow_table; older releases fetch_arrow_table.
+    to_table = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    return to_table()

@@ -1,0 +1,93 @@
+"""Numbers for people: how a metric's cells read in a terminal table (and the HTML report).
+
+Only table output goes through here; JSON and CSV carry the raw numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MONEY = frozenset(
+    {
+        "cost_usd",
+        "cost_per_successful_task",
+        "cost_per_action",
+        "cost_per_call",
+        "cost_per_active_user",
+        "p95_user_day_cost",
+        "arpu_usd_month",
+        "mean",
+        "p50",
+        "p95",
+        "max",
+    }
+)
+PERCENT = frozenset(
+    {
+        "share",
+        "cumulative_share",
+        "call_share",
+        "cost_share",
+        "cost_to_arpu",
+        "response_cache_hit_rate",
+        "prompt_cache_token_rate",
+        "prompt_cache_request_rate",
+    }
+)
+RATIO = frozenset({"output_token_ratio", "avg_steps", "calls_per_action"})
+NULL_GROUP = "NULL"  # how a NULL dimension value is shown
+MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
+
+
+def column_kind(name: str) -> str:
+    """money | percent | ratio | other: how the column's numbers are written."""
+    if name in MONEY:
+        return "money"
+    if name in PERCENT:
+        return "percent"
+    if name in RATIO:
+        return "ratio"
+    return "other"
+
+
+def money(value: float) -> str:
+    """$1,234.56; under a dollar up to four decimals ($0.0042, $0.50), as per-call costs are small."""
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    if amount == 0 or amount >= 1:
+        return f"{sign}${amount:,.2f}"
+    if amount < 0.00005:
+        return f"{sign}<$0.0001"
+    digits = f"{amount:.4f}"
+    while digits.endswith("0") and len(digits.split(".")[1]) > 2:
+        digits = digits[:-1]
+    return f"{sign}${digits}"
+
+
+def format_cell(column: str, value: Any) -> str:
+    """One cell of a table for people."""
+    if value is None:
+        return NULL_GROUP if column == "group" else MISSING
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    kind = column_kind(column)
+    if kind == "money":
+        return money(value)
+    if kind == "percent":
+        return f"{value * 100:,.1f}%"
+    if kind == "ratio":
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def is_numeric(column: str, values: list[Any]) -> bool:
+    """Whether a column is right-aligned: known metric columns and any column of numbers."""
+    if column_kind(column) != "other":
+        return True
+    present = [v for v in values if v is not None]
+    return bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)

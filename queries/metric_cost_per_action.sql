@@ -1,0 +1,84 @@
+-- cost-per-action: what one user action (a click, a message) costs, and how many calls it takes.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until     TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      feature, team, user_tier, model, model_tier, provider,
+--                           prompt_version, day, week (ISO, e.g. 2026-W47) or none
+-- @param group_by = feature
+--
+-- An action is coalesce(action_id, task_id, call_id): a call with no action_id belongs
+-- to its task's action, a call with neither is an action of its own. The three kinds of
+-- id are kept apart (an action_id 'x' is not the task_id 'x').
+-- An action belongs to the group of its FIRST call (by ts, step, call_id) with all of its
+-- calls, so each action is counted once; only calls inside the period are used.
+--
+-- Output, one row per group; most expensive first (day/week: oldest first):
+--   group             VARCHAR  dimension value of the actions' first calls (NULL is a group)
+--   actions           BIGINT   distinct actions
+--   calls             BIGINT   their calls, unpriced ones and response-cache hits included
+--   calls_per_action  DOUBLE   calls / actions
+--   cost_usd          DOUBLE   sum of cost_usd; unpriced calls add nothing
+--   cost_per_action   DOUBLE   cost_usd / actions
+--   cost_per_call     DOUBLE   cost_usd / calls
+--   unpriced_calls    BIGINT   calls with cost_usd NULL
+WITH period_calls AS (
+    SELECT
+        CASE $group_by
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            ELSE error('unknown group_by ' || $group_by)
+        END AS grp,
+        coalesce('action:' || action_id, 'task:' || task_id, 'call:' || call_id) AS action_key,
+        ts,
+        step,
+        call_id,
+        cost_usd
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        -- The same bounds on the hive column let DuckDB skip the other days' files.
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+),
+actions AS (
+    SELECT
+        action_key,
+        first(grp ORDER BY ts, step, call_id) AS grp,
+        count(*) AS calls,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM period_calls
+    GROUP BY action_key
+),
+per_group AS (
+    SELECT
+        grp,
+        count(*) AS actions,
+        CAST(sum(calls) AS BIGINT) AS calls,
+        sum(cost_usd) AS cost_usd,
+        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+    FROM actions
+    GROUP BY grp
+)
+SELECT
+    grp AS "group",
+    actions,
+    calls,
+    calls / actions AS calls_per_action,
+    cost_usd,
+    cost_usd / actions AS cost_per_action,
+    cost_usd / calls AS cost_per_call,
+    unpriced_calls
+FROM per_group
+ORDER BY
+    CASE WHEN $group_by IN ('day', 'week') THEN grp END,
+    cost_usd DESC,
+    grp NULLS LAST

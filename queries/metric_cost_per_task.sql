@@ -1,0 +1,100 @@
+-- cost-per-task: what a task (an agent run, a retried job) costs, counted per successful task.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until     TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      feature, team, user_tier, model, model_tier, provider,
+--                           prompt_version, day, week (ISO, e.g. 2026-W47) or none
+-- @param group_by = feature
+--
+-- Only calls with a task_id, and of those only the calls inside the period: a task that
+-- straddles the period boundary is judged on the part inside it.
+-- A task belongs to the group of its FIRST call (by ts, step, call_id), with all of its
+-- calls' cost, even when later calls carry another value (e.g. a search task that ends
+-- in chat is a search task). So each task is counted once.
+-- A task succeeded when its last non-NULL task_outcome is 'success'; when it logged no
+-- outcome, when its last call (by ts, then step, then call_id) has status 'ok'.
+--
+-- Output, one row per group; most expensive first (day/week: oldest first):
+--   group                     VARCHAR  dimension value of the tasks' first calls (NULL is a group)
+--   tasks                     BIGINT   distinct task_ids
+--   successful_tasks          BIGINT   tasks that succeeded (see above)
+--   cost_usd                  DOUBLE   cost of all the tasks' calls, failed and retried ones included
+--   cost_per_successful_task  DOUBLE   cost_usd / successful_tasks; NULL when none succeeded
+--   avg_steps                 DOUBLE   calls per task
+--   unpriced_calls            BIGINT   the tasks' calls with cost_usd NULL (they add nothing)
+WITH period_calls AS (
+    SELECT
+        CASE $group_by
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            ELSE error('unknown group_by ' || $group_by)
+        END AS grp,
+        task_id,
+        ts,
+        step,
+        call_id,
+        status,
+        task_outcome,
+        cost_usd
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        -- The same bounds on the hive column let DuckDB skip the other days' files.
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+        AND task_id IS NOT NULL
+),
+tasks AS (
+    SELECT
+        task_id,
+        -- first()/last() keep NULLs, so a NULL group or status is taken as it is.
+        first(grp ORDER BY ts, step, call_id) AS grp,
+        last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) AS outcome,
+        last(status ORDER BY ts, step, call_id) AS last_status,
+        count(*) AS calls,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM period_calls
+    GROUP BY task_id
+),
+judged AS (
+    SELECT
+        *,
+        CASE
+            WHEN outcome IS NOT NULL THEN outcome = 'success'
+            ELSE coalesce(last_status = 'ok', false)
+        END AS succeeded
+    FROM tasks
+),
+per_group AS (
+    SELECT
+        grp,
+        count(*) AS tasks,
+        count(*) FILTER (WHERE succeeded) AS successful_tasks,
+        sum(cost_usd) AS cost_usd,
+        sum(calls) AS calls,
+        sum(unpriced_calls) AS unpriced_calls
+    FROM judged
+    GROUP BY grp
+)
+SELECT
+    grp AS "group",
+    tasks,
+    successful_tasks,
+    cost_usd,
+    cost_usd / nullif(successful_tasks, 0) AS cost_per_successful_task,
+    calls / tasks AS avg_steps,
+    CAST(unpriced_calls AS BIGINT) AS unpriced_calls
+FROM per_group
+ORDER BY
+    CASE WHEN $group_by IN ('day', 'week') THEN grp END,
+    cost_usd DESC,
+    grp NULLS LAST

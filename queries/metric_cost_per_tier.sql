@@ -1,0 +1,102 @@
+-- cost-per-tier: what an active user costs, per user tier, against what the tier pays.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until     TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      user_tier (default), feature, team, model, model_tier, provider,
+--                           prompt_version, day, week (ISO, e.g. 2026-W47) or none
+-- @param group_by = user_tier
+--
+-- Only calls with a user_id. A user-day is one user's priced cost on one UTC day with a call.
+-- Revenue comes from the session variable tier_economics, a list of
+-- {user_tier, arpu_usd_month, user_ceiling_usd} structs (the CLI sets it from the config's
+-- [user_tiers.*]; unset means no revenue known). In an analyst session:
+--   SET VARIABLE tier_economics = [{'user_tier': 'pro', 'arpu_usd_month': 20.0, 'user_ceiling_usd': 4.0}];
+--
+-- Output, one row per group; most expensive first (day/week: oldest first):
+--   group                 VARCHAR  dimension value (NULL is a group)
+--   active_users          BIGINT   distinct user_ids with a call in the period
+--   cost_usd              DOUBLE   sum of cost_usd; unpriced calls add nothing
+--   cost_per_active_user  DOUBLE   cost_usd / active_users
+--   p95_user_day_cost     DOUBLE   95th percentile of the group's user-day costs (quantile_cont)
+--   arpu_usd_month        DOUBLE   revenue per user per month of the tier (group_by user_tier only)
+--   cost_to_arpu          DOUBLE   (cost_per_active_user * 30 / days in the period) / arpu_usd_month;
+--                                  NULL without a (non-zero) ARPU
+--   unpriced_calls        BIGINT   calls with cost_usd NULL
+WITH period_calls AS (
+    SELECT
+        CASE $group_by
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            ELSE error('unknown group_by ' || $group_by)
+        END AS grp,
+        user_id,
+        CAST(timezone('UTC', ts) AS DATE) AS utc_day,
+        cost_usd
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        -- The same bounds on the hive column let DuckDB skip the other days' files.
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+        AND user_id IS NOT NULL
+),
+user_days AS (
+    SELECT
+        grp,
+        user_id,
+        utc_day,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM period_calls
+    GROUP BY grp, user_id, utc_day
+),
+per_group AS (
+    SELECT
+        grp,
+        count(DISTINCT user_id) AS active_users,
+        sum(cost_usd) AS cost_usd,
+        quantile_cont(cost_usd, 0.95) AS p95_user_day_cost,
+        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+    FROM user_days
+    GROUP BY grp
+),
+tier_economics AS (
+    SELECT unnest(
+        CAST(coalesce(getvariable('tier_economics'), [])
+            AS STRUCT(user_tier VARCHAR, arpu_usd_month DOUBLE, user_ceiling_usd DOUBLE)[]),
+        recursive := true
+    )
+),
+with_revenue AS (
+    SELECT
+        per_group.*,
+        cost_usd / active_users AS cost_per_active_user,
+        tier_economics.arpu_usd_month
+    FROM per_group
+    LEFT JOIN tier_economics
+        ON $group_by = 'user_tier' AND tier_economics.user_tier = per_group.grp
+)
+SELECT
+    grp AS "group",
+    active_users,
+    cost_usd,
+    cost_per_active_user,
+    p95_user_day_cost,
+    arpu_usd_month,
+    cost_per_active_user * 30
+        / ((epoch(CAST($until AS TIMESTAMPTZ)) - epoch(CAST($since AS TIMESTAMPTZ))) / 86400)
+        / nullif(arpu_usd_month, 0) AS cost_to_arpu,
+    unpriced_calls
+FROM with_revenue
+ORDER BY
+    CASE WHEN $group_by IN ('day', 'week') THEN grp END,
+    cost_usd DESC,
+    grp NULLS LAST

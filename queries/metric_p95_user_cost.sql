@@ -1,0 +1,70 @@
+-- p95-user-cost: how a user's daily cost is distributed: mean, median, 95th percentile, max.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until     TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      none (default: one row, group 'all'), feature, team, user_tier,
+--                           model, model_tier, provider, prompt_version, day, week
+-- @param group_by = none
+--
+-- Only calls with a user_id. A user-day is one user's priced cost on one UTC day, for the
+-- days the user made a call (a day of only unpriced calls is a user-day costing 0).
+-- Quantiles are quantile_cont: linear interpolation, as NumPy's default.
+--
+-- Output, one row per group; most expensive p95 first (day/week: oldest first):
+--   group           VARCHAR  dimension value (NULL is a group); 'all' for group_by none
+--   user_days       BIGINT   number of user-days
+--   mean            DOUBLE   mean user-day cost, USD
+--   p50             DOUBLE   median user-day cost, USD
+--   p95             DOUBLE   95th percentile user-day cost, USD
+--   max             DOUBLE   most expensive user-day, USD
+--   unpriced_calls  BIGINT   calls with cost_usd NULL (they add nothing)
+WITH period_calls AS (
+    SELECT
+        CASE $group_by
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            ELSE error('unknown group_by ' || $group_by)
+        END AS grp,
+        user_id,
+        CAST(timezone('UTC', ts) AS DATE) AS utc_day,
+        cost_usd
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        -- The same bounds on the hive column let DuckDB skip the other days' files.
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+        AND user_id IS NOT NULL
+),
+user_days AS (
+    SELECT
+        grp,
+        user_id,
+        utc_day,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM period_calls
+    GROUP BY grp, user_id, utc_day
+)
+SELECT
+    grp AS "group",
+    count(*) AS user_days,
+    avg(cost_usd) AS "mean",
+    quantile_cont(cost_usd, 0.5) AS p50,
+    quantile_cont(cost_usd, 0.95) AS p95,
+    max(cost_usd) AS "max",
+    CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+FROM user_days
+GROUP BY grp
+ORDER BY
+    CASE WHEN $group_by IN ('day', 'week') THEN grp END,
+    p95 DESC,
+    grp NULLS LAST

@@ -1,0 +1,68 @@
+-- spend: what the calls of each group cost over a period, and their share of the total.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until     TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      dimension name: feature, team, user_tier, model, model_tier,
+--                           provider, prompt_version, day (UTC, YYYY-MM-DD),
+--                           week (ISO, Monday start, UTC, e.g. 2026-W47) or none (one row 'all')
+-- @param group_by = feature
+--
+-- Output, one row per group; most expensive first (day/week: oldest first):
+--   group           VARCHAR  dimension value; calls where it is NULL form their own group
+--   calls           BIGINT   all calls, unpriced ones and response-cache hits included
+--   cost_usd        DOUBLE   sum of cost_usd; an unpriced call (cost_usd NULL) adds nothing
+--   input_tokens    BIGINT   sum over calls that reached a model (response-cache hits excluded)
+--   output_tokens   BIGINT   idem
+--   share           DOUBLE   cost_usd / the period's priced cost; NULL when that is 0
+--   unpriced_calls  BIGINT   calls with cost_usd NULL
+WITH period_calls AS (
+    SELECT
+        CASE $group_by
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            ELSE error('unknown group_by ' || $group_by)
+        END AS grp,
+        coalesce(response_cache_hit, false) AS cache_hit,
+        cost_usd,
+        input_tokens,
+        output_tokens
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        -- The same bounds on the hive column let DuckDB skip the other days' files.
+        -- timezone('UTC', …) makes the UTC day whatever the session time zone is.
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+),
+per_group AS (
+    SELECT
+        grp,
+        count(*) AS calls,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        CAST(coalesce(sum(input_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS input_tokens,
+        CAST(coalesce(sum(output_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS output_tokens,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM period_calls
+    GROUP BY grp
+)
+SELECT
+    grp AS "group",
+    calls,
+    cost_usd,
+    input_tokens,
+    output_tokens,
+    cost_usd / nullif(sum(cost_usd) OVER (), 0) AS share,
+    unpriced_calls
+FROM per_group
+ORDER BY
+    CASE WHEN $group_by IN ('day', 'week') THEN grp END,
+    cost_usd DESC,
+    grp NULLS LAST

@@ -1,0 +1,70 @@
+-- top-spenders: the most expensive users (or other groups), ranked, with a Pareto view.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until     TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      user_id (default), feature, team, user_tier, model, model_tier,
+--                           provider, prompt_version, day, week (ISO, e.g. 2026-W47) or none
+-- @param group_by = user_id
+--
+-- All rows are returned; the CLI shows the first --limit. Ties in cost are ranked by the
+-- group value (NULL last), so the ranking and the cumulative share are deterministic.
+--
+-- Output, one row per group, by rank:
+--   rank              BIGINT   1 = most expensive
+--   group             VARCHAR  dimension value; calls without one (e.g. no user_id) are a group
+--   cost_usd          DOUBLE   sum of cost_usd; unpriced calls add nothing
+--   share             DOUBLE   cost_usd / the period's priced cost; NULL when that is 0
+--   cumulative_share  DOUBLE   share of this group and all ranked above it
+--   calls             BIGINT   all calls
+--   unpriced_calls    BIGINT   calls with cost_usd NULL
+WITH period_calls AS (
+    SELECT
+        CASE $group_by
+            WHEN 'user_id' THEN user_id
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            ELSE error('unknown group_by ' || $group_by)
+        END AS grp,
+        cost_usd
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        -- The same bounds on the hive column let DuckDB skip the other days' files.
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+),
+per_group AS (
+    SELECT
+        grp,
+        count(*) AS calls,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM period_calls
+    GROUP BY grp
+),
+ranked AS (
+    SELECT
+        *,
+        row_number() OVER (ORDER BY cost_usd DESC, grp NULLS LAST) AS rank,
+        nullif(sum(cost_usd) OVER (), 0) AS total
+    FROM per_group
+)
+SELECT
+    rank,
+    grp AS "group",
+    cost_usd,
+    cost_usd / total AS share,
+    sum(cost_usd) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / total
+        AS cumulative_share,
+    calls,
+    unpriced_calls
+FROM ranked
+ORDER BY rank

@@ -16,14 +16,16 @@ END;
 
 -- Normalised model id: lower case, no API path or router prefix ("models/", "openai/"),
 -- Bedrock ids reduced to the vendor's own ("us.anthropic.claude-sonnet-4-20250514-v1:0"
--- -> "claude-sonnet-4-20250514").
+-- -> "claude-sonnet-4-20250514"). Fine-tuned ids ("ft:gpt-4o-mini-2024-07-18:acme::9xYz")
+-- keep their case: the suffix is a case-sensitive id.
 CREATE OR REPLACE MACRO normalize_model(m) AS nullif(
+    CASE WHEN regexp_matches(trim(m), '^(?i)ft:') THEN 'ft:' || trim(m)[4:] ELSE
     regexp_replace(
         regexp_replace(
             regexp_replace(lower(trim(m)), '^(models/|publishers/[a-z0-9_-]+/models/)', ''),
             '^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock|vertex)/', ''),
         '^(?:(?:us|eu|apac|global|us-gov)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.(.+?)(?:-v\d+(?::\d+)?)?$',
-        '\1'),
+        '\1') END,
     '');
 
 -- Provider from a model id, for records that do not say.

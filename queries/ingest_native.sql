@@ -1,29 +1,18 @@
 -- Native application call logs (JSON Lines, or CSV/Parquet rows turned into JSON) -> canonical calls.
 -- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one JSON object per line.
--- Parameters: $source_file (recorded on every row), $source (ingester name).
+-- Parameters: $source_file (recorded on every row), $source (ingester name), $tag_keys and
+-- $tag_paths (the extra fields to keep as tags and their JSON pointers, found per chunk by
+-- queries/native_tag_keys.sql so that each record is parsed once, not once per field).
 -- Output: line_no, reason (NULL for a usable record, else why it is quarantined), and the
 -- canonical columns except model_tier / cost_source / price_version (set by pricing).
 -- A record gives tokens at the top level (canonical meaning), or a raw provider `usage` block,
 -- or the whole raw provider `response`; explicit top-level values win over embedded ones.
-WITH parsed AS (
-    SELECT line_no, raw, json_valid(raw) AS valid
-    FROM lines
-    WHERE trim(raw) <> ''
-),
-records AS (
+WITH fields AS (
     SELECT
         line_no,
-        valid,
-        CASE WHEN valid THEN json(raw) END AS j
-    FROM parsed
-),
-fields AS (
-    SELECT
-        line_no,
-        valid,
-        j,
-        json_type(j) = 'OBJECT' AS is_object,
-        CASE WHEN json_type(j) = 'OBJECT' THEN json_transform(j, '{
+        raw,
+        -- one parse per record; NULL when the line is not JSON at all
+        TRY(json_transform(raw, '{
             "ts": "VARCHAR", "timestamp": "VARCHAR", "call_id": "VARCHAR", "request_id": "VARCHAR",
             "provider": "VARCHAR", "model": "VARCHAR",
             "input_tokens": "VARCHAR", "cached_input_tokens": "VARCHAR", "cache_write_tokens": "VARCHAR",
@@ -33,8 +22,12 @@ fields AS (
             "step": "VARCHAR", "status": "VARCHAR", "task_outcome": "VARCHAR",
             "response_cache_hit": "VARCHAR", "cache_hit": "VARCHAR", "batch": "VARCHAR",
             "latency_ms": "VARCHAR", "prompt_version": "VARCHAR", "usage": "JSON", "response": "JSON"
-        }') END AS r
-    FROM records
+        }')) AS r,
+        r IS NOT NULL AS valid,
+        -- valid JSON whose first character is '{' is an object
+        r IS NOT NULL AND ltrim(raw)[1] = '{' AS is_object
+    FROM lines
+    WHERE trim(raw) <> ''
 ),
 embedded AS (
     SELECT
@@ -80,9 +73,9 @@ counted AS (
 canonical AS (
     SELECT
         line_no,
+        raw,
         valid,
         is_object,
-        j,
         r,
         ts_n AS ts,
         provider_n AS provider,
@@ -103,6 +96,8 @@ SELECT
     CASE
         WHEN NOT valid THEN 'malformed JSON'
         WHEN NOT is_object THEN 'not a JSON object'
+        WHEN coalesce(r.ts, r.timestamp) IS NULL AND ts IS NULL AND regexp_full_match(trim(raw), '\{\s*\}')
+            THEN 'empty record'
         WHEN coalesce(r.ts, r.timestamp) IS NULL AND ts IS NULL THEN 'missing ts'
         WHEN ts IS NULL THEN 'unparsable ts'
         WHEN model IS NULL THEN 'missing model'
@@ -117,7 +112,7 @@ SELECT
         WHEN r.step IS NOT NULL AND as_count(r.step) IS NULL THEN 'non-numeric step'
     END AS reason,
     coalesce(r.call_id, r.request_id, response_id,
-             'h:' || md5(CAST(j AS VARCHAR))) AS call_id,
+             CASE WHEN valid THEN 'h:' || md5(json(raw)) END) AS call_id,
     ts,
     provider,
     model,
@@ -151,11 +146,12 @@ SELECT
     nullif(trim(r.prompt_version), '') AS prompt_version,
     $source AS source,
     $source_file AS source_file,
-    CASE WHEN is_object THEN record_tags(j, [
-        'ts', 'timestamp', 'call_id', 'request_id', 'provider', 'model', 'model_tier', 'input_tokens',
-        'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'output_tokens',
-        'reasoning_tokens', 'cost_usd', 'cost_source', 'user_id', 'user_tier', 'team', 'feature', 'task_id',
-        'action_id', 'session_id', 'step', 'status', 'task_outcome', 'response_cache_hit', 'cache_hit', 'batch',
-        'latency_ms', 'prompt_version', 'usage', 'response', 'metadata', 'tags', 'source', 'source_file'
-    ]) END AS tags
+    CAST(CASE WHEN is_object AND len($tag_keys) > 0 THEN map_from_entries(list_transform(
+        list_filter(
+            list_transform(json_extract(raw, $tag_paths), lambda v, i: {'key': $tag_keys[i], 'value': v}),
+            -- scalars only, and short: a long value is text, not a label
+            lambda e: json_type(e.value) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')
+                AND length(json_extract_string(e.value, '$')) <= 200),
+        lambda e: {'key': e.key, 'value': json_extract_string(e.value, '$')}))
+    END AS MAP(VARCHAR, VARCHAR)) AS tags
 FROM canonical

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from llmfinops import sqlfiles
 from llmfinops.ingest.sources import SourceFile
 
@@ -49,12 +51,7 @@ class NativeIngester:
         sql = sqlfiles.load("ingest_native")
         params = {"source_file": src.name}
         if kind == "jsonl":
-            for chunk in ctx.lines(src):
-                ctx.con.register("lines", chunk.lines)
-                try:
-                    ctx.stage(sql, params)
-                finally:
-                    ctx.con.unregister("lines")
+            ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), params, _tag_fields)
             return
         # Whole-file formats: each row becomes one JSON object with the header's names.
         if kind == "csv":
@@ -62,12 +59,18 @@ class NativeIngester:
         else:
             ctx.con.execute(sqlfiles.load("lines_from_parquet"), {"path": src.name})
         try:
-            ctx.stage(sql, params)
+            ctx.stage(sql, {**params, **_tag_fields(ctx.con)})
             if kind == "csv":
                 _stage_csv_rejects(ctx, params)
         finally:
             ctx.con.execute("DROP TABLE IF EXISTS lines")
         ctx.finish_without_lines(src)
+
+
+def _tag_fields(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The extra fields present in the current ``lines``, as bound parameters for the ingest query."""
+    found = con.execute(sqlfiles.load("native_tag_keys")).fetchall()
+    return {"tag_keys": [k for k, _ in found], "tag_paths": [p for _, p in found]}
 
 
 def _stage_csv_rejects(ctx: ReadContext, params: dict[str, str]) -> None:

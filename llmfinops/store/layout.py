@@ -143,7 +143,8 @@ class Warehouse:
         """Make a built generation the current one, atomically, and drop old generations."""
         final = building.with_name(building.name.removesuffix(".building"))
         for path in building.rglob("*"):
-            if path.is_file():
+            # Files carried over by hard link are already durable; flush only what this run wrote.
+            if path.is_file() and path.stat().st_nlink == 1:
                 _fsync(path)
         building.rename(final)
         tmp_link = self.root / "calls.next"

@@ -8,12 +8,16 @@ the chunk size whatever the input size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from llmfinops import schema, sqlfiles
 from llmfinops.ingest.sources import LineChunk, SourceFile, line_chunks
@@ -47,6 +51,7 @@ class ReadContext:
     on_bytes: Callable[[int], None] | None = None
     progress: FileProgress = field(default_factory=FileProgress)
     _parts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def lines(self, src: SourceFile) -> Iterator[LineChunk]:
         """The file's lines in bounded Arrow chunks, from where the last run stopped."""
@@ -65,14 +70,19 @@ class ReadContext:
         if self.on_bytes:
             self.on_bytes(src.size)
 
-    def stage(self, sql: str, params: dict[str, Any] | None = None) -> int:
+    def stage(
+        self, sql: str, params: dict[str, Any] | None = None, *, con: duckdb.DuckDBPyConnection | None = None
+    ) -> int:
         """Run an ingester's query and append its rows to the staging area; returns the row count."""
+        con = con or self.con
         params = {**(params or {}), "source": self.source}
         params = sqlfiles.bind(sql, params)
-        rel_columns = self.con.execute(f"DESCRIBE {sql}", params).fetchall()
+        rel_columns = con.execute(f"DESCRIBE {sql}", params).fetchall()
         self._check_columns([(r[0], r[1]) for r in rel_columns])
-        self._parts += 1
-        target = self.staging_dir / f"f{self.file_seq:06d}-p{self._parts:06d}.parquet"
+        with self._lock:
+            self._parts += 1
+            part = self._parts
+        target = self.staging_dir / f"f{self.file_seq:06d}-p{part:06d}.parquet"
         cols = ", ".join([*STAGE_PREFIX, *STAGE_COLUMNS])
         priority = "dedup_priority" if any(r[0] == "dedup_priority" for r in rel_columns) else "NULL"
         copy = (
@@ -80,13 +90,51 @@ class ReadContext:
             f"{self.file_seq}::BIGINT AS file_seq FROM ({sql})) "
             f"TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
         )
-        self.con.execute(copy, params).fetchall()
-        rows = self.con.execute(
-            f"SELECT count(*) FROM read_parquet({_literal(str(target))})"
-        ).fetchall()
+        con.execute(copy, params).fetchall()
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({_literal(str(target))})").fetchall()
         count = int(rows[0][0])
-        self.progress.rows += count
+        with self._lock:
+            self.progress.rows += count
         return count
+
+    def stage_chunks(
+        self,
+        sql: str,
+        chunks: Iterable[pa.Table],
+        params: dict[str, Any],
+        chunk_params: Callable[[duckdb.DuckDBPyConnection], dict[str, Any]] | None = None,
+    ) -> None:
+        """Stage every chunk (seen by ``sql`` as ``lines``) with the same query, several at a time.
+
+        DuckDB runs one query over one Arrow chunk on one thread, so chunks are staged in
+        parallel instead, one cursor each; at most ``workers`` chunks are in memory at once.
+        ``chunk_params`` computes per-chunk parameters with the chunk registered.
+        """
+        workers = max(1, int(self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: deque[Future[int]] = deque()
+            for table in chunks:
+                pending.append(pool.submit(self._stage_chunk, sql, table, params, chunk_params))
+                if len(pending) >= workers:
+                    pending.popleft().result()
+            while pending:
+                pending.popleft().result()
+
+    def _stage_chunk(
+        self,
+        sql: str,
+        table: pa.Table,
+        params: dict[str, Any],
+        chunk_params: Callable[[duckdb.DuckDBPyConnection], dict[str, Any]] | None,
+    ) -> int:
+        cursor = self.con.cursor()
+        try:
+            cursor.execute("SET TimeZone = 'UTC'")  # a session setting: each cursor needs it
+            cursor.register("lines", table)
+            extra = chunk_params(cursor) if chunk_params else {}
+            return self.stage(sql, {**params, **extra}, con=cursor)
+        finally:
+            cursor.close()
 
     def _check_columns(self, columns: list[tuple[str, str]]) -> None:
         got = dict(columns)

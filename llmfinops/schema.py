@@ -56,7 +56,7 @@ CALL_COLUMNS: tuple[Column, ...] = (
     Column("latency_ms", _F64, "DOUBLE", "End-to-end latency in milliseconds."),
     Column("prompt_version", _STR, "VARCHAR", "Version label of the prompt template."),
     Column("source", _STR, "VARCHAR", "Name of the ingester that read the record."),
-    Column("source_file", _STR, "VARCHAR", "File the record was read from (as given on the command line)."),
+    Column("source_file", _STR, "VARCHAR", "File the record was read from (absolute path)."),
     Column("tags", _TAGS, "MAP(VARCHAR, VARCHAR)", "Other scalar fields the log carried (never prompt or response text)."),
 )
 
@@ -105,6 +105,110 @@ def empty_calls_sql() -> str:
     return f"SELECT {cols}, CAST(NULL AS DATE) AS day WHERE false"
 
 
+def markdown_table(columns: tuple[Column, ...] = CALL_COLUMNS) -> str:
+    """The columns as Markdown table rows (the README's schema table is checked against this)."""
+    return "\n".join(f"| `{c.name}` | {c.duckdb_type} | {c.meaning} |" for c in columns)
+
+
 def duckdb_columns() -> str:
     """The canonical columns as a DuckDB column list, for CREATE TABLE statements."""
     return ", ".join(f"{c.name} {c.duckdb_type}" for c in CALL_COLUMNS)
+
+
+# --- Aggregated provider reports -------------------------------------------------------------
+# Admin usage and cost reports are totals per time bucket, not calls: they live in their own
+# tables at their own grain and are never disguised as calls. Each row is one bucket of one
+# export at the grain that export was grouped by (a dimension column is NULL when the export
+# did not group by it), so rows of two exports with different group_by overlap.
+
+
+@dataclass(frozen=True)
+class SideTable:
+    """A table stored beside the calls as one Parquet file per generation, with a declared key.
+
+    ``key`` identifies a bucket: when a later ingest brings a row with the same key (the same
+    page read again, or a re-fetched export of a day still in progress) it replaces the stored
+    one, so re-ingesting is a no-op and overlapping page files are not double counted.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"_{self.name}.parquet"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def null_columns(self) -> str:
+        """The declared columns as typed NULLs, for the empty view of a store without this table."""
+        return ", ".join(f"CAST(NULL AS {c.duckdb_type}) AS {c.name}" for c in self.columns)
+
+
+_DATE = pa.date32()
+_BUCKET_COLUMNS = (
+    Column("day", _DATE, "DATE", "UTC day the bucket starts on."),
+    Column("bucket_start", _TS, "TIMESTAMPTZ", "Start of the provider's bucket (1m, 1h or 1d wide), UTC."),
+    Column("bucket_end", _TS, "TIMESTAMPTZ", "End of the bucket (exclusive), UTC."),
+)
+_REPORT_SOURCE = (
+    Column("source", _STR, "VARCHAR", "Ingester that read the report (openai_usage, anthropic_costs, …)."),
+    Column("source_file", _STR, "VARCHAR", "File the bucket was read from (the last one, when re-read)."),
+)
+_OTHER_DIMS = Column(
+    "other_dims", _STR, "VARCHAR",
+    "Grouping dimensions without a column (e.g. context_window=0-200k;inference_geo=us), part of the key.",
+)
+
+USAGE_BUCKETS = SideTable(
+    name="usage_buckets",
+    columns=(
+        *_BUCKET_COLUMNS,
+        Column("provider", _STR, "VARCHAR", "openai | anthropic."),
+        Column("model", _STR, "VARCHAR", "Normalised model id (NULL unless the export grouped by model)."),
+        Column("project", _STR, "VARCHAR", "OpenAI project id."),
+        Column("api_key", _STR, "VARCHAR", "API key id."),
+        Column("workspace", _STR, "VARCHAR", "Anthropic workspace id."),
+        Column("user_id", _STR, "VARCHAR", "OpenAI organisation member owning the key (not the end user)."),
+        Column("batch", _BOOL, "BOOLEAN", "Batch API traffic (Anthropic: service_tier = batch)."),
+        Column("service_tier", _STR, "VARCHAR", "Service tier as reported."),
+        _OTHER_DIMS,
+        Column("requests", _I64, "BIGINT", "Model requests (NULL where the report has no count: Anthropic)."),
+        Column("input_tokens", _I64, "BIGINT", "ALL prompt tokens, cache reads and writes included."),
+        Column("cached_input_tokens", _I64, "BIGINT", "Part of input_tokens read from a prompt cache."),
+        Column("cache_write_tokens", _I64, "BIGINT", "Part of input_tokens written to a prompt cache."),
+        Column("cache_write_1h_tokens", _I64, "BIGINT", "Part of cache_write_tokens with a 1-hour TTL."),
+        Column("output_tokens", _I64, "BIGINT", "All generated tokens, reasoning included."),
+        *_REPORT_SOURCE,
+    ),
+    key=(
+        "bucket_start", "bucket_end", "provider", "model", "project", "api_key", "workspace", "user_id",
+        "batch", "service_tier", "other_dims", "source",
+    ),
+)
+
+BILLED_COSTS = SideTable(
+    name="billed_costs",
+    columns=(
+        *_BUCKET_COLUMNS,
+        Column("provider", _STR, "VARCHAR", "openai | anthropic."),
+        Column("model", _STR, "VARCHAR", "Normalised model id, when the line item names one."),
+        Column("line_item", _STR, "VARCHAR", "Provider label (OpenAI line_item, Anthropic description)."),
+        Column("project", _STR, "VARCHAR", "OpenAI project id."),
+        Column("workspace", _STR, "VARCHAR", "Anthropic workspace id."),
+        Column("api_key", _STR, "VARCHAR", "API key id (OpenAI, when grouped by it)."),
+        _OTHER_DIMS,
+        Column("cost_usd", _F64, "DOUBLE", "Billed USD (Anthropic cents already divided by 100)."),
+        Column("currency", _STR, "VARCHAR", "Currency the provider reported (always USD so far)."),
+        *_REPORT_SOURCE,
+    ),
+    key=(
+        "bucket_start", "bucket_end", "provider", "model", "line_item", "project", "workspace", "api_key",
+        "other_dims", "source",
+    ),
+)
+
+SIDE_TABLES: dict[str, SideTable] = {t.name: t for t in (USAGE_BUCKETS, BILLED_COSTS)}

@@ -127,3 +127,101 @@ CREATE OR REPLACE MACRO usage_canonical(u, hint) AS CASE usage_shape(u, hint)
     WHEN 'gemini' THEN usage_gemini(u)
     WHEN 'bedrock_converse' THEN usage_bedrock_converse(u)
 END;
+
+-- AWS Bedrock model-invocation log record (the whole record): Bedrock's rule, as for Converse —
+-- input.inputTokenCount EXCLUDES input.cacheReadInputTokenCount and cacheWriteInputTokenCount.
+CREATE OR REPLACE MACRO usage_bedrock_log(rec) AS usage_bedrock_converse(json_object(
+    'inputTokens', json_extract(rec, '$.input.inputTokenCount'),
+    'outputTokens', json_extract(rec, '$.output.outputTokenCount'),
+    'cacheReadInputTokens', json_extract(rec, '$.input.cacheReadInputTokenCount'),
+    'cacheWriteInputTokens', json_extract(rec, '$.input.cacheWriteInputTokenCount')
+));
+
+-- OpenTelemetry GenAI span attributes, given as one JSON object {attribute name: value text}.
+-- gen_ai.usage.input_tokens (deprecated: prompt_tokens) SHOULD include cache reads and cache
+-- writes, and output_tokens (deprecated: completion_tokens) includes reasoning. Some Anthropic
+-- instrumentations pass Anthropic's EXCLUSIVE input count through: when the cache counts exceed
+-- the input count it cannot be inclusive, so they are added (an exclusive count that happens to
+-- be larger than its cache counts cannot be told apart and is taken as inclusive).
+CREATE OR REPLACE MACRO otel_tok(a, name) AS tok(a, '$."' || name || '"');
+CREATE OR REPLACE MACRO usage_otel(a) AS {
+    'input_tokens': CASE
+        WHEN coalesce(otel_tok(a, 'gen_ai.usage.input_tokens'), otel_tok(a, 'gen_ai.usage.prompt_tokens'))
+            < coalesce(otel_tok(a, 'gen_ai.usage.cache_read.input_tokens'), 0)
+              + coalesce(otel_tok(a, 'gen_ai.usage.cache_creation.input_tokens'), 0)
+        THEN coalesce(otel_tok(a, 'gen_ai.usage.input_tokens'), otel_tok(a, 'gen_ai.usage.prompt_tokens'))
+            + coalesce(otel_tok(a, 'gen_ai.usage.cache_read.input_tokens'), 0)
+            + coalesce(otel_tok(a, 'gen_ai.usage.cache_creation.input_tokens'), 0)
+        ELSE coalesce(otel_tok(a, 'gen_ai.usage.input_tokens'), otel_tok(a, 'gen_ai.usage.prompt_tokens'))
+    END,
+    'cached_input_tokens': coalesce(otel_tok(a, 'gen_ai.usage.cache_read.input_tokens'), 0),
+    'cache_write_tokens': coalesce(otel_tok(a, 'gen_ai.usage.cache_creation.input_tokens'), 0),
+    'cache_write_1h_tokens': 0::BIGINT,
+    'output_tokens': coalesce(otel_tok(a, 'gen_ai.usage.output_tokens'), otel_tok(a, 'gen_ai.usage.completion_tokens')),
+    'reasoning_tokens': coalesce(otel_tok(a, 'gen_ai.usage.reasoning.output_tokens'), 0),
+    'bad': any_tok_bad(a, ['$."gen_ai.usage.input_tokens"', '$."gen_ai.usage.prompt_tokens"',
+                           '$."gen_ai.usage.output_tokens"', '$."gen_ai.usage.completion_tokens"',
+                           '$."gen_ai.usage.cache_read.input_tokens"',
+                           '$."gen_ai.usage.cache_creation.input_tokens"',
+                           '$."gen_ai.usage.reasoning.output_tokens"'])
+};
+
+-- LiteLLM SpendLogs row: prompt_tokens is OpenAI-style INCLUSIVE (for Anthropic, current LiteLLM
+-- sets input + cache_creation + cache_read); cache counts come only from
+-- metadata.additional_usage_values (`extra`), Anthropic-style or OpenAI-style, and are never added
+-- again. Older releases added only the cache reads: when prompt_tokens covers the reads but not
+-- reads + writes, the writes are added back.
+CREATE OR REPLACE MACRO litellm_cached(extra) AS coalesce(
+    tok(extra, '$.cache_read_input_tokens'), tok(extra, '$.prompt_tokens_details.cached_tokens'), 0);
+CREATE OR REPLACE MACRO litellm_written(extra) AS coalesce(
+    tok(extra, '$.cache_creation_input_tokens'), tok(extra, '$.prompt_tokens_details.cache_creation_tokens'),
+    tok(extra, '$.prompt_tokens_details.cache_write_tokens'), 0);
+CREATE OR REPLACE MACRO usage_litellm(prompt_tokens, completion_tokens, extra) AS {
+    'input_tokens': CASE
+        WHEN as_count(prompt_tokens) < litellm_cached(extra) + litellm_written(extra)
+            AND as_count(prompt_tokens) >= litellm_cached(extra)
+        THEN as_count(prompt_tokens) + litellm_written(extra)
+        ELSE as_count(prompt_tokens)
+    END,
+    'cached_input_tokens': litellm_cached(extra),
+    'cache_write_tokens': litellm_written(extra),
+    'cache_write_1h_tokens': 0::BIGINT,
+    'output_tokens': as_count(completion_tokens),
+    'reasoning_tokens': coalesce(tok(extra, '$.completion_tokens_details.reasoning_tokens'), 0),
+    'bad': count_bad(prompt_tokens) OR count_bad(completion_tokens)
+        OR coalesce(any_tok_bad(extra, ['$.cache_read_input_tokens', '$.cache_creation_input_tokens',
+                                        '$.prompt_tokens_details.cached_tokens',
+                                        '$.prompt_tokens_details.cache_creation_tokens',
+                                        '$.prompt_tokens_details.cache_write_tokens',
+                                        '$.completion_tokens_details.reasoning_tokens']), FALSE)
+};
+
+-- OpenAI Admin Usage API completions result: input_tokens INCLUDES input_cached_tokens and
+-- input_cache_write_tokens (input_uncached_tokens is the remainder); no reasoning count.
+CREATE OR REPLACE MACRO usage_openai_usage_api(r) AS {
+    'input_tokens': tok(r, '$.input_tokens'),
+    'cached_input_tokens': coalesce(tok(r, '$.input_cached_tokens'), 0),
+    'cache_write_tokens': coalesce(tok(r, '$.input_cache_write_tokens'), 0),
+    'cache_write_1h_tokens': 0::BIGINT,
+    'output_tokens': tok(r, '$.output_tokens'),
+    'reasoning_tokens': 0::BIGINT,
+    'bad': any_tok_bad(r, ['$.input_tokens', '$.input_cached_tokens', '$.input_cache_write_tokens',
+                           '$.output_tokens', '$.num_model_requests'])
+};
+
+-- Anthropic Admin usage report result: uncached_input_tokens, cache_read_input_tokens and
+-- cache_creation.ephemeral_{5m,1h}_input_tokens are SEPARATE, so canonical input is their sum.
+CREATE OR REPLACE MACRO usage_anthropic_report(r) AS {
+    'input_tokens': tok(r, '$.uncached_input_tokens') + coalesce(tok(r, '$.cache_read_input_tokens'), 0)
+        + coalesce(tok(r, '$.cache_creation.ephemeral_5m_input_tokens'), 0)
+        + coalesce(tok(r, '$.cache_creation.ephemeral_1h_input_tokens'), 0),
+    'cached_input_tokens': coalesce(tok(r, '$.cache_read_input_tokens'), 0),
+    'cache_write_tokens': coalesce(tok(r, '$.cache_creation.ephemeral_5m_input_tokens'), 0)
+        + coalesce(tok(r, '$.cache_creation.ephemeral_1h_input_tokens'), 0),
+    'cache_write_1h_tokens': coalesce(tok(r, '$.cache_creation.ephemeral_1h_input_tokens'), 0),
+    'output_tokens': tok(r, '$.output_tokens'),
+    'reasoning_tokens': 0::BIGINT,
+    'bad': any_tok_bad(r, ['$.uncached_input_tokens', '$.cache_read_input_tokens',
+                           '$.cache_creation.ephemeral_5m_input_tokens',
+                           '$.cache_creation.ephemeral_1h_input_tokens', '$.output_tokens'])
+};

@@ -38,6 +38,7 @@ class FileProgress:
     bytes_read: int = 0
     lines_read: int = 0
     rows: int = 0
+    side_rows: dict[str, int] = field(default_factory=dict)  # rows staged per aggregated table
 
 
 @dataclass
@@ -135,6 +136,40 @@ class ReadContext:
             return self.stage(sql, {**params, **extra}, con=cursor)
         finally:
             cursor.close()
+
+    def stage_table(self, name: str, sql: str, params: dict[str, Any] | None = None) -> int:
+        """Stage rows for an aggregated table of ``schema.SIDE_TABLES`` (not calls); returns the count.
+
+        The query returns ``line_no`` (where in the file the row was) and exactly the table's
+        declared columns; they are written, cast to the declared types, to
+        ``staging/<name>-f…-p….parquet``, which the pipeline merges into the table's side file.
+        """
+        table = schema.SIDE_TABLES.get(name)
+        if table is None:
+            raise SchemaMismatch(f"ingester {self.source}: no aggregated table named {name!r}")
+        params = sqlfiles.bind(sql, {**(params or {}), "source": self.source})
+        got = {r[0]: r[1] for r in self.con.execute(f"DESCRIBE {sql}", params).fetchall()}
+        want = {"line_no": "BIGINT", **{c.name: c.duckdb_type for c in table.columns}}
+        if set(got) != set(want):
+            raise SchemaMismatch(
+                f"ingester {self.source}: {name} columns differ: missing {sorted(set(want) - set(got))}, "
+                f"extra {sorted(set(got) - set(want))}"
+            )
+        for col, duck_type in want.items():
+            if _norm(got[col]) != _norm(duck_type) and got[col] != '"NULL"':
+                raise SchemaMismatch(f"ingester {self.source}: {name}.{col} is {got[col]}, not {duck_type}")
+        self._parts += 1
+        target = self.staging_dir / f"{name}-f{self.file_seq:06d}-p{self._parts:06d}.parquet"
+        cols = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in want.items())
+        self.con.execute(
+            f"COPY (SELECT {cols}, {self.file_seq}::BIGINT AS file_seq FROM ({sql})) "
+            f"TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)",
+            params,
+        ).fetchall()
+        rows = self.con.execute(f"SELECT count(*) FROM read_parquet({_literal(str(target))})").fetchall()
+        count = int(rows[0][0])
+        self.progress.side_rows[name] = self.progress.side_rows.get(name, 0) + count
+        return count
 
     def _check_columns(self, columns: list[tuple[str, str]]) -> None:
         got = dict(columns)

@@ -62,6 +62,8 @@ class IngestSummary:
     stale_priced_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     generation: Path | None = None
+    # Rows read into each aggregated table (usage_buckets, billed_costs), before de-duplication.
+    aggregate_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def quarantined_total(self) -> int:
@@ -117,6 +119,7 @@ def _ingest_connection(staging: Path, memory_limit: str) -> duckdb.DuckDBPyConne
     con.execute("SET memory_limit = $m", {"m": memory_limit})
     con.execute("SET temp_directory = $t", {"t": str(staging / "spill")})
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # ours is the one on the terminal
     sqlfiles.execute_script(con, "token_rules")
     sqlfiles.execute_script(con, "ingest_macros")
     return con
@@ -176,6 +179,8 @@ def _ingest_locked(
         )
         ingester.read(src, ctx)
         summary.files_read += 1
+        for name, n in ctx.progress.side_rows.items():
+            summary.aggregate_rows[name] = summary.aggregate_rows.get(name, 0) + n
         new_manifest[src.name] = {
             "path": src.name,
             "source": ingester.name,
@@ -186,14 +191,27 @@ def _ingest_locked(
             "head_hash": src.head_hash(src.size),
         }
 
-    staged_files = sorted(str(p) for p in staging.glob("*.parquet"))
-    if not staged_files:
+    staged_files = sorted(str(p) for p in staging.glob("f*.parquet"))
+    # Views cannot hold bound parameters; the globs are our own staging paths.
+    aggregates: dict[str, str] = {}
+    for name in schema.SIDE_TABLES:
+        if any(staging.glob(f"{name}-f*.parquet")):
+            glob = f"{_q(staging)}/{name}-f*.parquet"
+            con.execute(f"CREATE TEMP VIEW new_{name} AS SELECT * FROM read_parquet('{glob}')")
+            aggregates[name] = f"new_{name}"
+    if not staged_files and not aggregates:
         if new_manifest != manifest and current is not None:
             _commit(wh, con, run_id, config, summary, new_manifest, had_data, staged=False)
         return
-    # Views cannot hold bound parameters; the glob is our own staging path.
-    con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM read_parquet('{_q(staging)}/f*.parquet')")
-    _commit(wh, con, run_id, config, summary, new_manifest, had_data, staged=True)
+    if staged_files:
+        con.execute(
+            f"CREATE TEMP VIEW staged AS SELECT * FROM read_parquet('{_q(staging)}/f*.parquet', "
+            "filename = true, file_row_number = true)"
+        )
+    _commit(
+        wh, con, run_id, config, summary, new_manifest, had_data,
+        staged=bool(staged_files), aggregates=aggregates,
+    )
 
 
 def _commit(
@@ -206,6 +224,7 @@ def _commit(
     had_data: bool,
     *,
     staged: bool,
+    aggregates: dict[str, str] | None = None,
 ) -> None:
     current = wh.current_generation()
     existing_files = [str(f) for files in wh.day_files(current).values() for f in files]
@@ -248,7 +267,9 @@ def _commit(
         wh,
         con,
         run_id=run_id,
-        side=SideTables(prices=prices, files=files_table, quarantine_relation=quarantine),
+        side=SideTables(
+            prices=prices, files=files_table, quarantine_relation=quarantine, aggregates=aggregates or {}
+        ),
     )
     summary.stale_priced_rows = _stale_rows(wh, config)
     if summary.stale_priced_rows:

@@ -11,7 +11,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from llmfinops.errors import InputError
-from llmfinops.ingest import native
+from llmfinops.ingest import (
+    anthropic_costs,
+    anthropic_usage,
+    bedrock,
+    claude_code,
+    litellm,
+    native,
+    openai_batch,
+    openai_costs,
+    openai_usage,
+    otel,
+    raw_response,
+)
 
 if TYPE_CHECKING:
     from llmfinops.ingest.context import ReadContext
@@ -31,7 +43,20 @@ class Ingester(Protocol):
 
 # Order matters: specific formats first, the permissive native format last.
 INGESTERS: dict[str, Ingester] = {
-    native.INGESTER.name: native.INGESTER,
+    i.name: i
+    for i in (
+        claude_code.INGESTER,
+        openai_batch.INGESTER,
+        bedrock.INGESTER,
+        otel.INGESTER,
+        litellm.INGESTER,
+        raw_response.INGESTER,
+        openai_usage.INGESTER,
+        openai_costs.INGESTER,
+        anthropic_usage.INGESTER,
+        anthropic_costs.INGESTER,
+        native.INGESTER,
+    )
 }
 
 

@@ -39,6 +39,7 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET memory_limit = $m", {"m": memory_limit})
             con.execute("SET preserve_insertion_order = false")
+            con.execute("SET enable_progress_bar = false")
             glob = str(current / "day=*" / "*.parquet").replace("'", "''")
             con.execute(f"CREATE TEMP VIEW stored AS SELECT * FROM read_parquet('{glob}')")
             # Only a reported cost survives: every other cost is derived again from tokens.

@@ -1,6 +1,7 @@
 """DuckDB connections over the warehouse: the analyst file and the CLI's own in-memory ones.
 
-Both get the same views (``calls``, ``prices``, ``quarantine``, ``ingested_files``) and the
+Both get the same views (``calls``, ``prices``, ``quarantine``, ``ingested_files``, and the
+aggregated provider reports ``usage_buckets`` and ``billed_costs``) and the
 same metric macros, so an analyst's ``SELECT`` and the CLI give the same numbers.
 
 The views read the Parquet through the ``calls`` symlink, so new data shows up without
@@ -19,7 +20,7 @@ import duckdb
 from llmfinops import schema, sqlfiles
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, Warehouse
 
-CATALOG_VERSION = "1"
+CATALOG_VERSION = "2"
 
 def quote_literal(text: str) -> str:
     """A SQL string literal. Only for file paths in view definitions: DuckDB views cannot hold
@@ -64,7 +65,17 @@ def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
     con.execute(_side_view_sql(wh, "prices", PRICES_FILE, PRICES_COLUMNS))
     con.execute(_side_view_sql(wh, "quarantine", QUARANTINE_FILE, QUARANTINE_COLUMNS))
     con.execute(_side_view_sql(wh, "ingested_files", FILES_FILE, FILES_COLUMNS))
+    for table in schema.SIDE_TABLES.values():
+        con.execute(_side_view_sql(wh, table.name, table.file_name, table.null_columns()))
     sqlfiles.install_macros(con)
+
+
+def _side_files_present(wh: Warehouse) -> str:
+    """Which side files the current generation has: a view is an empty stand-in until its file
+    exists, so the analyst file must be rewritten when one appears."""
+    gen = wh.current_generation()
+    names = [PRICES_FILE, QUARANTINE_FILE, FILES_FILE, *(t.file_name for t in schema.SIDE_TABLES.values())]
+    return ",".join(n for n in names if gen is not None and (gen / n).exists())
 
 
 def connect(wh: Warehouse, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -87,8 +98,9 @@ def refresh_catalog(wh: Warehouse) -> str | None:
     try:
         define_views(con, wh)
         con.execute(
-            "CREATE OR REPLACE TABLE llmfinops_meta AS SELECT $v AS catalog_version, $p AS warehouse",
-            {"v": CATALOG_VERSION, "p": str(wh.root)},
+            "CREATE OR REPLACE TABLE llmfinops_meta AS SELECT $v AS catalog_version, $p AS warehouse, "
+            "$f AS side_files",
+            {"v": CATALOG_VERSION, "p": str(wh.root), "f": _side_files_present(wh)},
         )
     finally:
         con.close()
@@ -104,12 +116,12 @@ def catalog_is_current(wh: Warehouse, had_data_before: bool) -> bool:
     except duckdb.Error:
         return True  # held by an analyst: leave it; views read through the symlink anyway
     try:
-        row = con.execute("SELECT catalog_version, warehouse FROM llmfinops_meta").fetchall()
+        row = con.execute("SELECT catalog_version, warehouse, side_files FROM llmfinops_meta").fetchall()
     except duckdb.Error:
         row = None
     finally:
         con.close()
-    return bool(row) and row[0] == (CATALOG_VERSION, str(wh.root))
+    return bool(row) and row[0] == (CATALOG_VERSION, str(wh.root), _side_files_present(wh))
 
 
 def catalog_path(wh: Warehouse) -> Path:

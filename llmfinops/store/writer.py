@@ -8,7 +8,7 @@ never fragments into one file per run), writes the side files, and publishes ato
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -34,6 +34,9 @@ class SideTables:
     prices: pa.Table | None = None
     files: pa.Table | None = None
     quarantine_relation: str | None = None  # a relation on the connection with new quarantine rows
+    # Aggregated tables (schema.SIDE_TABLES) with new rows: table name -> relation holding them
+    # (the declared columns plus file_seq and line_no). Tables not named are carried over.
+    aggregates: dict[str, str] = field(default_factory=dict)
 
 
 def write_generation(
@@ -72,7 +75,7 @@ def write_generation(
             )
             params["old"] = old_touched
         con.execute(
-            f"COPY (SELECT * FROM ({source}) ORDER BY day, ts, call_id) TO '{_q(building)}' "
+            f"COPY (SELECT * FROM ({source})) TO '{_q(building)}' "
             f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN 'part-{run_id}-{{i}}', "
             "OVERWRITE_OR_IGNORE true)",
             params,
@@ -93,6 +96,8 @@ def _write_side(
             pq.write_table(table, building / name)
         elif current is not None and (current / name).exists():
             link_or_copy(current / name, building / name)
+    for table in schema.SIDE_TABLES.values():
+        _write_aggregate(con, current, building, table, side.aggregates.get(table.name))
     old_q = current / QUARANTINE_FILE if current is not None else None
     has_old = old_q is not None and old_q.exists()
     if side.quarantine_relation is None:
@@ -107,6 +112,36 @@ def _write_side(
         f"COPY (SELECT source_file, line, source, reason, min(run_at) AS run_at "
         f"FROM ({' UNION ALL '.join(parts)}) GROUP BY ALL ORDER BY source_file, line) "
         f"TO '{_q(building / QUARANTINE_FILE)}' (FORMAT parquet)"
+    ).fetchall()
+
+
+def _write_aggregate(
+    con: duckdb.DuckDBPyConnection,
+    current: Path | None,
+    building: Path,
+    table: schema.SideTable,
+    relation: str | None,
+) -> None:
+    """Carry an aggregated table over, or merge new rows into it keeping one row per key.
+
+    A new row replaces a stored one with the same key (a re-fetched bucket is the fresher
+    truth); among new rows the one read last wins (later file, then later in the file).
+    """
+    old = current / table.file_name if current is not None else None
+    has_old = old is not None and old.exists()
+    if relation is None:
+        if has_old and old is not None:
+            link_or_copy(old, building / table.file_name)
+        return
+    cols = ", ".join(table.column_names)
+    parts = [f"SELECT {cols}, 0 AS _age, file_seq AS _file, line_no AS _line FROM {relation}"]
+    if has_old and old is not None:
+        parts.append(f"SELECT {cols}, 1, 0, 0 FROM read_parquet('{_q(old)}')")
+    key = ", ".join(table.key)
+    con.execute(
+        f"COPY (SELECT {cols} FROM ({' UNION ALL '.join(parts)}) "
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _age, _file DESC, _line DESC) = 1 "
+        f"ORDER BY {key}) TO '{_q(building / table.file_name)}' (FORMAT parquet, COMPRESSION zstd)"
     ).fetchall()
 
 

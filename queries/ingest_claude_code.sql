@@ -1,0 +1,100 @@
+-- Claude Code local session logs (~/.claude/projects/<project>/<session>.jsonl and
+-- <session>/subagents/agent-*.jsonl) -> canonical calls.
+-- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one JSON object per line.
+-- Parameters: $source_file, $source, $project (the encoded project directory name).
+-- Output: line_no, reason, the canonical columns except the priced ones, and dedup_priority.
+-- Calls are the `assistant` lines with a message.usage; user, summary and progress lines and
+-- `<synthetic>` (API error placeholder) lines are not calls and are skipped, not quarantined.
+-- Tokens by Anthropic's rule (usage_anthropic: cache reads and writes are separate from
+-- input_tokens; cache_creation.ephemeral_1h -> cache_write_1h_tokens). costUSD, where a line has
+-- it, is the reported cost. session_id = sessionId, feature = 'claude-code'; project, version,
+-- git branch, agent id and sidechain become tags.
+-- One response is written as several lines sharing message.id + requestId (early ones with a
+-- partial output_tokens) and resumed sessions replay lines into new files, so call_id =
+-- message.id:requestId and, of the copies of one call in a run, the one with the LARGEST token
+-- total wins, then a main-thread copy over a sidechain one, then the EARLIEST. dedup_priority
+-- (lower wins) packs that order into one number: -total, +0.5 for a sidechain copy, + a
+-- fraction below 0.4 growing with the time (about 0.3 s resolution for 2017-2042).
+WITH fields AS (
+    SELECT
+        line_no,
+        raw,
+        -- one parse per line, keeping only the small fields (never the message content)
+        TRY(json_transform(raw, '{
+            "type": "VARCHAR", "timestamp": "VARCHAR", "sessionId": "VARCHAR", "requestId": "VARCHAR",
+            "isSidechain": "VARCHAR", "version": "VARCHAR", "gitBranch": "VARCHAR", "agentId": "VARCHAR",
+            "costUSD": "VARCHAR", "message": {"id": "VARCHAR", "model": "VARCHAR", "usage": "JSON"}
+        }')) AS r,
+        r IS NOT NULL AS valid
+    FROM lines
+    WHERE trim(raw) <> ''
+),
+calls AS (
+    SELECT
+        *,
+        r.message.usage AS usage_block,
+        r.message.id AS message_id,
+        nullif(trim(r.requestId), '') AS request_id,
+        r.timestamp AS ts_raw,
+        coalesce(r.isSidechain = 'true', FALSE) AS sidechain,
+        parse_ts(r.timestamp) AS ts_n,
+        normalize_model(r.message.model) AS model_n,
+        usage_anthropic(r.message.usage) AS u
+    FROM fields
+    -- a line that is JSON but not an assistant response with usage (a user, summary or progress
+    -- line, or anything else) is not a call: skipped, not quarantined
+    WHERE (r.type = 'assistant' AND json_type(r.message.usage) = 'OBJECT'
+           AND r.message.model IS DISTINCT FROM '<synthetic>')
+        OR NOT valid
+)
+SELECT
+    line_no,
+    CASE
+        WHEN NOT valid THEN 'malformed JSON'
+        WHEN ts_raw IS NULL THEN 'missing ts'
+        WHEN ts_n IS NULL THEN 'unparsable ts'
+        WHEN model_n IS NULL THEN 'missing model'
+        WHEN u.bad THEN 'negative or non-numeric token count'
+        WHEN u.input_tokens IS NULL OR u.output_tokens IS NULL THEN 'missing token counts'
+        WHEN r.costUSD IS NOT NULL AND NOT coalesce(TRY_CAST(r.costUSD AS DOUBLE) >= 0, FALSE)
+            THEN 'negative or non-numeric costUSD'
+    END AS reason,
+    coalesce(message_id || ':' || request_id, message_id, 'h:' || md5(raw)) AS call_id,
+    ts_n AS ts,
+    'anthropic' AS provider,
+    model_n AS model,
+    u.input_tokens,
+    u.cached_input_tokens,
+    u.cache_write_tokens,
+    u.cache_write_1h_tokens,
+    u.output_tokens,
+    u.reasoning_tokens,
+    TRY_CAST(r.costUSD AS DOUBLE) AS cost_usd,
+    CAST(NULL AS VARCHAR) AS user_id,
+    CAST(NULL AS VARCHAR) AS user_tier,
+    CAST(NULL AS VARCHAR) AS team,
+    'claude-code' AS feature,
+    CAST(NULL AS VARCHAR) AS task_id,
+    CAST(NULL AS VARCHAR) AS action_id,
+    nullif(trim(r.sessionId), '') AS session_id,
+    CAST(NULL AS BIGINT) AS step,
+    'ok' AS status,
+    CAST(NULL AS VARCHAR) AS task_outcome,
+    FALSE AS response_cache_hit,
+    coalesce(lower(json_extract_string(usage_block, '$.service_tier')) = 'batch', FALSE) AS batch,
+    CAST(NULL AS DOUBLE) AS latency_ms,
+    CAST(NULL AS VARCHAR) AS prompt_version,
+    $source AS source,
+    $source_file AS source_file,
+    CASE WHEN valid THEN map_from_entries(list_filter([
+        {'key': 'project', 'value': $project},
+        {'key': 'version', 'value': r.version},
+        {'key': 'git_branch', 'value': left(r.gitBranch, 200)},
+        {'key': 'agent_id', 'value': r.agentId},
+        {'key': 'sidechain', 'value': CASE WHEN sidechain THEN 'true' END},
+        {'key': 'service_tier', 'value': json_extract_string(usage_block, '$.service_tier')}
+    ], lambda e: e.value IS NOT NULL)) END AS tags,
+    -(u.input_tokens + u.output_tokens)
+        + CASE WHEN sidechain THEN 0.5 ELSE 0 END
+        + 0.4 * least(greatest((epoch(ts_n) - 1.5e9) / 8e8, 0), 0.999) AS dedup_priority
+FROM calls

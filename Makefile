@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 WAREHOUSE ?= llmfinops-data
 
-.PHONY: setup demo test lint bench browser clean
+.PHONY: setup demo test lint bench browser focus-validator clean
 
 setup: $(VENV)/.installed
 
@@ -29,11 +29,31 @@ browser:
 	        || echo "warning: could not install chromium; the browser test will skip"; \
 	    else echo "warning: chromium not installed (needs root + apt-get); the browser test will skip"; fi; }
 
+# The FinOps Foundation's FOCUS validator checks `llmfinops export --focus` (tests/test_focus_export.py).
+# It needs Python >= 3.12, so it gets its own venv built with the first such Python found (pyenv's,
+# else python3.12/3.13/... on PATH). Its numpy<2 pin breaks the pyarrow it installs: numpy>=2 after.
+# Without Python >= 3.12 the FOCUS validator test skips and says why.
+FOCUS_VENV ?= .venv-focus
+
+focus-validator: $(FOCUS_VENV)/.installed
+
+$(FOCUS_VENV)/.installed:
+	@py=""; \
+	for c in $$(ls -d "$$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python 2>/dev/null) \
+	         python3.12 python3.13 python3.14 python3; do \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then py="$$c"; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then echo "warning: no Python >= 3.12 found; the FOCUS validator test will skip"; exit 0; fi; \
+	rm -rf $(FOCUS_VENV) && "$$py" -m venv $(FOCUS_VENV) && \
+	$(FOCUS_VENV)/bin/python -m pip install --quiet "focus-validator==2.2.1" && \
+	$(FOCUS_VENV)/bin/python -m pip install --quiet "numpy>=2" && \
+	touch $@
+
 demo: setup
 	$(BIN)/llmfinops ingest sample_logs/ --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
 	$(BIN)/llmfinops metrics spend --by team --period 2026-W47 --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
 
-test: setup browser
+test: setup browser focus-validator
 	$(PY) -m pytest -q
 
 lint: setup

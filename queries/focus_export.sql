@@ -1,0 +1,308 @@
+-- focus_export: the period's priced calls as FinOps FOCUS 1.2 cost rows (Cost and Usage dataset).
+--
+-- Parameters:
+--   $since  TIMESTAMPTZ  start, inclusive (00:00 UTC of the first day)
+--   $until  TIMESTAMPTZ  end, exclusive
+--
+-- Inputs: the views calls and prices (the price table that priced the calls), and the relation
+-- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it).
+--
+-- Grain: one row per UTC day x provider x model x team x feature x user_tier x token class x
+-- unit price (x batch, x cost source). Token classes, each its own SKU (SkuId
+-- <provider>:<model>:<class>): input (uncached), cached_input, cache_write (5-minute),
+-- cache_write_1h, output (reasoning excluded), reasoning; a call whose model has no price row
+-- gives one 'total' row instead (input + output tokens). Rows with 0 tokens and 0 cost are dropped.
+--
+-- Money. BilledCost = EffectiveCost = the calls' stored cost_usd (an estimate from app logs, not
+-- an invoice), spread over the call's token classes in proportion to their cost at the contracted
+-- unit prices, so the rows of a call add up to its cost_usd. ListUnitPrice = the published price
+-- per 1,000,000 tokens (batch calls: the batch price, i.e. after the config's batch discount);
+-- ContractedUnitPrice = ListUnitPrice after the negotiated discount (config [pricing] discounts);
+-- ListCost and ContractedCost = unit price x PricingQuantity. For catalog and override prices
+-- ContractedCost equals BilledCost; for a reported cost (e.g. a gateway's) they can differ. A
+-- 'total' row has no published price: its unit prices are BilledCost / PricingQuantity.
+-- Left out (counted by queries/focus_excluded.sql): unpriced calls (cost_usd NULL) and
+-- response-cache hits (no provider charge).
+--
+-- Output, one row per grain key; the FOCUS columns in alphabetical order, then the custom ones.
+-- Dates are strings in FOCUS Date/Time format (YYYY-MM-DDTHH:mm:ssZ, UTC); decimals are DOUBLE.
+--   BilledCost, EffectiveCost        DOUBLE   the calls' cost_usd, spread over token classes (see Money)
+--   BillingAccountId                 VARCHAR  provider key (openai, anthropic, ...; 'self-hosted' when none)
+--   BillingAccountName               VARCHAR  provider display name (OpenAI, Anthropic, ...)
+--   BillingCurrency                  VARCHAR  'USD'
+--   BillingPeriodStart, BillingPeriodEnd  VARCHAR  the calendar month of the charge (end exclusive)
+--   ChargeCategory                   VARCHAR  'Usage'
+--   ChargeClass                      VARCHAR  NULL (no corrections)
+--   ChargeDescription                VARCHAR  e.g. 'gpt-4o-mini cached input tokens (batch)'
+--   ChargeFrequency                  VARCHAR  'Usage-Based'
+--   ChargePeriodStart, ChargePeriodEnd    VARCHAR  the UTC day of the calls (end exclusive)
+--   ConsumedQuantity                 DOUBLE   tokens; ConsumedUnit VARCHAR 'Tokens'
+--   ContractedCost                   DOUBLE   ContractedUnitPrice x PricingQuantity
+--   ContractedUnitPrice              DOUBLE   USD per 1M tokens after the negotiated discount
+--   InvoiceId                        VARCHAR  provisional monthly invoice: '<BillingAccountId>-YYYY-MM'
+--   InvoiceIssuerName                VARCHAR  = ProviderName
+--   ListCost                         DOUBLE   ListUnitPrice x PricingQuantity
+--   ListUnitPrice                    DOUBLE   published USD per 1M tokens (batch: the batch price)
+--   PricingCategory                  VARCHAR  'Standard'
+--   PricingQuantity                  DOUBLE   tokens / 1,000,000; PricingUnit VARCHAR '1000000 Tokens'
+--   ProviderName                     VARCHAR  provider display name ('Self-hosted' when none)
+--   PublisherName                    VARCHAR  who made the model (Anthropic for Claude on Bedrock)
+--   ServiceCategory                  VARCHAR  'AI and Machine Learning'; ServiceSubcategory 'Generative AI'
+--   ServiceName                      VARCHAR  'OpenAI API', 'Anthropic API', 'Gemini API', 'Amazon Bedrock', ...
+--   SkuId                            VARCHAR  '<provider>:<model>:<token class>'
+--   SkuMeter                         VARCHAR  'Input Tokens', 'Cached Input Tokens', 'Cache Write Tokens',
+--                                             'Cache Write 1h Tokens', 'Output Tokens', 'Reasoning Tokens'
+--   SkuPriceId                       VARCHAR  SkuId + ':standard'|':batch' [+ ':above-N-input-tokens']
+--                                             [+ ':from-YYYY-MM-DD'] [+ ':as-charged' for 'total' rows]
+--   SkuPriceDetails                  VARCHAR  JSON: TokenClass, Batch [, InputTokensAbove, PriceFrom]
+--   Tags                             VARCHAR  JSON of the non-NULL team, feature, user_tier; NULL if none
+--   x_Team, x_Feature, x_UserTier    VARCHAR  attribution from the app logs (also in Tags)
+--   x_Model                          VARCHAR  model id as logged (normalised)
+--   x_TokenClass                     VARCHAR  input | cached_input | cache_write | cache_write_1h | output
+--                                             | reasoning | total
+--   x_Batch                          BOOLEAN  sent through a provider batch API
+--   x_CostSource                     VARCHAR  catalog | override | reported
+--   x_Calls                          BIGINT   calls in the row
+WITH period_calls AS (
+    SELECT *
+    FROM calls
+    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
+        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+        AND cost_usd IS NOT NULL
+        AND NOT coalesce(response_cache_hit, false)
+),
+priced AS (
+    -- The same price row that priced the call (queries/price_calls.sql joins it the same way).
+    SELECT
+        c.call_id,
+        c.day,
+        c.provider,
+        c.model,
+        c.team,
+        c.feature,
+        c.user_tier,
+        coalesce(c.batch, false) AS batch,
+        c.cost_usd,
+        c.cost_source,
+        c.input_tokens,
+        c.cached_input_tokens,
+        c.cache_write_tokens,
+        c.cache_write_1h_tokens,
+        c.output_tokens,
+        c.reasoning_tokens,
+        p.input_mtok,
+        p.cache_read_mtok,
+        p.cache_write_mtok,
+        p.cache_write_1h_mtok,
+        p.output_mtok,
+        coalesce(p.discount, 0) AS discount,
+        p.band_min_input,
+        p.valid_from,
+        CASE WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END AS batch_factor
+    FROM period_calls AS c
+    LEFT JOIN prices AS p
+        ON p.model = c.model
+        AND p.provider IS NOT DISTINCT FROM c.provider
+        AND (p.valid_from IS NULL OR c.ts >= p.valid_from)
+        AND (p.valid_until IS NULL OR c.ts < p.valid_until)
+        AND c.input_tokens > p.band_min_input
+        AND (p.band_max_input IS NULL OR c.input_tokens <= p.band_max_input)
+    LEFT JOIN batch_discounts AS b ON b.provider = c.provider
+),
+classes AS (
+    SELECT
+        * EXCLUDE (k),
+        k.token_class,
+        k.tokens,
+        k.list_mtok * batch_factor AS list_unit,
+        k.list_mtok * batch_factor * (1 - discount) AS contracted_unit
+    FROM (
+        SELECT
+            *,
+            unnest([
+                {'token_class': 'input', 'tokens': input_tokens - cached_input_tokens - cache_write_tokens,
+                 'list_mtok': input_mtok},
+                {'token_class': 'cached_input', 'tokens': cached_input_tokens,
+                 'list_mtok': coalesce(cache_read_mtok, input_mtok)},
+                {'token_class': 'cache_write', 'tokens': cache_write_tokens - cache_write_1h_tokens,
+                 'list_mtok': coalesce(cache_write_mtok, input_mtok)},
+                {'token_class': 'cache_write_1h', 'tokens': cache_write_1h_tokens,
+                 'list_mtok': coalesce(cache_write_1h_mtok, cache_write_mtok, input_mtok)},
+                {'token_class': 'output', 'tokens': output_tokens - reasoning_tokens, 'list_mtok': output_mtok},
+                {'token_class': 'reasoning', 'tokens': reasoning_tokens, 'list_mtok': output_mtok}
+            ]) AS k
+        FROM priced
+        WHERE input_mtok IS NOT NULL AND output_mtok IS NOT NULL
+    )
+),
+weighted AS (
+    SELECT
+        *,
+        sum(tokens * contracted_unit) OVER (PARTITION BY call_id) AS call_weight
+    FROM classes
+),
+split AS (
+    -- Calls whose classes carry a weight: cost_usd spread in proportion to it.
+    SELECT
+        * EXCLUDE (call_weight),
+        cost_usd * (tokens * contracted_unit) / call_weight AS billed
+    FROM weighted
+    WHERE call_weight > 0
+    UNION ALL BY NAME
+    -- Calls without a price row, or whose priced tokens weigh nothing: one 'total' row.
+    SELECT
+        p.*,
+        'total' AS token_class,
+        p.input_tokens + p.output_tokens AS tokens,
+        CAST(NULL AS DOUBLE) AS list_unit,
+        CAST(NULL AS DOUBLE) AS contracted_unit,
+        p.cost_usd AS billed
+    FROM priced AS p
+    ANTI JOIN (SELECT DISTINCT call_id FROM weighted WHERE call_weight > 0) AS w ON w.call_id = p.call_id
+),
+grouped AS (
+    SELECT
+        day,
+        provider,
+        model,
+        team,
+        feature,
+        user_tier,
+        token_class,
+        batch,
+        cost_source,
+        list_unit,
+        contracted_unit,
+        band_min_input,
+        valid_from,
+        CAST(sum(tokens) AS DOUBLE) AS tokens,
+        sum(billed) AS billed,
+        count(DISTINCT call_id) AS calls
+    FROM split
+    GROUP BY ALL
+    HAVING sum(tokens) > 0 OR sum(billed) <> 0
+),
+named AS (
+    SELECT
+        *,
+        CASE provider
+            WHEN 'openai' THEN 'OpenAI'
+            WHEN 'anthropic' THEN 'Anthropic'
+            WHEN 'google' THEN 'Google'
+            WHEN 'aws' THEN 'Amazon Web Services'
+            WHEN 'azure' THEN 'Microsoft'
+            WHEN 'mistral' THEN 'Mistral AI'
+            WHEN 'cohere' THEN 'Cohere'
+            WHEN 'deepseek' THEN 'DeepSeek'
+            WHEN 'x-ai' THEN 'xAI'
+            WHEN 'meta' THEN 'Meta'
+            WHEN 'openrouter' THEN 'OpenRouter'
+            WHEN 'groq' THEN 'Groq'
+            ELSE coalesce(provider, 'Self-hosted')
+        END AS provider_name,
+        CASE provider
+            WHEN 'openai' THEN 'OpenAI API'
+            WHEN 'anthropic' THEN 'Anthropic API'
+            WHEN 'google' THEN 'Gemini API'
+            WHEN 'aws' THEN 'Amazon Bedrock'
+            WHEN 'azure' THEN 'Azure OpenAI'
+            WHEN 'openrouter' THEN 'OpenRouter API'
+            ELSE coalesce(provider || ' API', 'Self-hosted models')
+        END AS service_name,
+        CASE token_class
+            WHEN 'input' THEN 'Input Tokens'
+            WHEN 'cached_input' THEN 'Cached Input Tokens'
+            WHEN 'cache_write' THEN 'Cache Write Tokens'
+            WHEN 'cache_write_1h' THEN 'Cache Write 1h Tokens'
+            WHEN 'output' THEN 'Output Tokens'
+            WHEN 'reasoning' THEN 'Reasoning Tokens'
+            ELSE 'Tokens'
+        END AS meter,
+        coalesce(provider, 'self-hosted') || ':' || model || ':' || token_class AS sku_id,
+        tokens / 1e6 AS pricing_quantity,
+        -- A 'total' row has no published price: its rate is what the calls cost.
+        coalesce(list_unit, billed / nullif(tokens / 1e6, 0), 0) AS list_unit_price,
+        coalesce(contracted_unit, billed / nullif(tokens / 1e6, 0), 0) AS contracted_unit_price
+    FROM grouped
+)
+SELECT
+    billed AS BilledCost,
+    coalesce(provider, 'self-hosted') AS BillingAccountId,
+    provider_name AS BillingAccountName,
+    'USD' AS BillingCurrency,
+    strftime(date_trunc('month', day) + INTERVAL 1 MONTH, '%Y-%m-%dT%H:%M:%SZ') AS BillingPeriodEnd,
+    strftime(date_trunc('month', day), '%Y-%m-%dT%H:%M:%SZ') AS BillingPeriodStart,
+    'Usage' AS ChargeCategory,
+    CAST(NULL AS VARCHAR) AS ChargeClass,
+    model || ' ' || lower(meter) || CASE WHEN batch THEN ' (batch)' ELSE '' END AS ChargeDescription,
+    'Usage-Based' AS ChargeFrequency,
+    strftime(day + INTERVAL 1 DAY, '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodEnd,
+    strftime(day, '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodStart,
+    tokens AS ConsumedQuantity,
+    'Tokens' AS ConsumedUnit,
+    contracted_unit_price * pricing_quantity AS ContractedCost,
+    contracted_unit_price AS ContractedUnitPrice,
+    billed AS EffectiveCost,
+    -- The provider's monthly invoice for the account: one provisional id per account and month.
+    coalesce(provider, 'self-hosted') || '-' || strftime(day, '%Y-%m') AS InvoiceId,
+    provider_name AS InvoiceIssuerName,
+    list_unit_price * pricing_quantity AS ListCost,
+    list_unit_price AS ListUnitPrice,
+    'Standard' AS PricingCategory,
+    pricing_quantity AS PricingQuantity,
+    '1000000 Tokens' AS PricingUnit,
+    provider_name AS ProviderName,
+    CASE
+        WHEN regexp_matches(model, '^(ft:)?(gpt-|o[1-9]|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
+            THEN 'OpenAI'
+        WHEN regexp_matches(model, '^claude') THEN 'Anthropic'
+        WHEN regexp_matches(model, '^(gemini|gemma)') THEN 'Google'
+        WHEN regexp_matches(model, '^(llama|meta-llama)') THEN 'Meta'
+        WHEN regexp_matches(model, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'Mistral AI'
+        WHEN regexp_matches(model, '^command') THEN 'Cohere'
+        WHEN regexp_matches(model, '^deepseek') THEN 'DeepSeek'
+        WHEN regexp_matches(model, '^grok') THEN 'xAI'
+        WHEN regexp_matches(model, '^(amazon|nova|titan)') THEN 'Amazon Web Services'
+        ELSE provider_name
+    END AS PublisherName,
+    'AI and Machine Learning' AS ServiceCategory,
+    service_name AS ServiceName,
+    'Generative AI' AS ServiceSubcategory,
+    sku_id AS SkuId,
+    meter AS SkuMeter,
+    -- A merge patch drops the keys whose value is null.
+    CAST(json_merge_patch('{}', json_object(
+        'TokenClass', token_class,
+        'Batch', batch,
+        'InputTokensAbove', CASE WHEN band_min_input >= 0 THEN band_min_input END,
+        'PriceFrom', strftime(valid_from, '%Y-%m-%dT%H:%M:%SZ')
+    )) AS VARCHAR) AS SkuPriceDetails,
+    sku_id || ':' || CASE WHEN batch THEN 'batch' ELSE 'standard' END
+        || CASE WHEN band_min_input >= 0 THEN ':above-' || band_min_input || '-input-tokens' ELSE '' END
+        || CASE WHEN valid_from IS NOT NULL THEN ':from-' || strftime(valid_from, '%Y-%m-%d') ELSE '' END
+        || CASE WHEN list_unit IS NULL THEN ':as-charged' ELSE '' END AS SkuPriceId,
+    nullif(CAST(to_json(map_from_entries(list_filter(
+        [{'k': 'team', 'v': team}, {'k': 'feature', 'v': feature}, {'k': 'user_tier', 'v': user_tier}],
+        lambda e: e.v IS NOT NULL
+    ))) AS VARCHAR), '{}') AS Tags,
+    team AS x_Team,
+    feature AS x_Feature,
+    user_tier AS x_UserTier,
+    model AS x_Model,
+    token_class AS x_TokenClass,
+    batch AS x_Batch,
+    cost_source AS x_CostSource,
+    calls AS x_Calls
+FROM named
+ORDER BY
+    ChargePeriodStart,
+    ProviderName,
+    x_Model,
+    x_Team NULLS LAST,
+    x_Feature NULLS LAST,
+    x_UserTier NULLS LAST,
+    list_position(['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning', 'total'],
+        x_TokenClass),
+    SkuPriceId,
+    x_CostSource

@@ -18,7 +18,12 @@ END;
 -- Bedrock ids reduced to the vendor's own ("us.anthropic.claude-sonnet-4-20250514-v1:0"
 -- -> "claude-sonnet-4-20250514"). Fine-tuned ids ("ft:gpt-4o-mini-2024-07-18:acme::9xYz")
 -- keep their case: the suffix is a case-sensitive id.
-CREATE OR REPLACE MACRO normalize_model(m) AS nullif(
+CREATE OR REPLACE MACRO normalize_model(m) AS CASE
+    -- already normal, as most ids are: skip the regular expressions below
+    WHEN m = lower(m) AND m = trim(m) AND m <> '' AND NOT contains(m, '/') AND NOT contains(m, ':')
+        AND NOT regexp_matches(m, '^(us|eu|apac|global|us-gov|anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.')
+        THEN m
+    ELSE nullif(
     CASE WHEN regexp_matches(trim(m), '^(?i)ft:') THEN 'ft:' || trim(m)[4:] ELSE
     regexp_replace(
         regexp_replace(
@@ -26,7 +31,8 @@ CREATE OR REPLACE MACRO normalize_model(m) AS nullif(
             '^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock|vertex)/', ''),
         '^(?:(?:us|eu|apac|global|us-gov)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.(.+?)(?:-v\d+(?::\d+)?)?$',
         '\1') END,
-    '');
+    '')
+END;
 
 -- Provider from a model id, for records that do not say.
 CREATE OR REPLACE MACRO infer_provider(m) AS CASE

@@ -70,6 +70,8 @@ def _print_summary(wh: Warehouse, s: IngestSummary) -> None:
     if s.files_unrecognised:
         table.add_row("files not recognised (skipped)", f"{len(s.files_unrecognised):,}")
     table.add_row("records read", f"{s.records_read:,}")
+    for name, n in sorted(s.aggregate_rows.items()):
+        table.add_row(f"{name} rows read (reports, not calls)", f"{n:,}")
     table.add_row("stored", f"{s.stored:,}")
     table.add_row("duplicates skipped", f"{s.duplicates:,}")
     table.add_row("quarantined", f"{s.quarantined_total:,}")
@@ -87,6 +89,9 @@ def _print_summary(wh: Warehouse, s: IngestSummary) -> None:
 
 def _print_store(wh: Warehouse) -> None:
     st = store_summary(wh)
+    if not st["calls"]:
+        console.print(f"Store {wh.root}: no calls yet (reports and exports only)")
+        return
     console.print(
         f"Store {wh.root}: {st['calls']:,} calls from {st['first_day']} to {st['last_day']}, "
         f"${st['cost_usd']:,.2f} priced, {st['unpriced_calls']:,} unpriced, "

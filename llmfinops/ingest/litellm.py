@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from llmfinops import sqlfiles
 from llmfinops.ingest.jsoninput import first_record, stage_records
-from llmfinops.ingest.native import _stage_csv_rejects
+from llmfinops.ingest.native import stage_csv_rejects
 from llmfinops.ingest.sources import SourceFile
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class LiteLLMIngester:
         ctx.con.execute(sqlfiles.load("lines_from_csv"), {"path": src.name})
         try:
             ctx.stage(sql, params)
-            _stage_csv_rejects(ctx, params)
+            stage_csv_rejects(ctx, params)
         finally:
             ctx.con.execute("DROP TABLE IF EXISTS lines")
         ctx.finish_without_lines(src)

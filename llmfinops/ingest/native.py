@@ -61,7 +61,7 @@ class NativeIngester:
         try:
             ctx.stage(sql, {**params, **_tag_fields(ctx.con)})
             if kind == "csv":
-                _stage_csv_rejects(ctx, params)
+                stage_csv_rejects(ctx, params)
         finally:
             ctx.con.execute("DROP TABLE IF EXISTS lines")
         ctx.finish_without_lines(src)
@@ -73,7 +73,7 @@ def _tag_fields(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {"tag_keys": [k for k, _ in found], "tag_paths": [p for _, p in found]}
 
 
-def _stage_csv_rejects(ctx: ReadContext, params: dict[str, str]) -> None:
+def stage_csv_rejects(ctx: ReadContext, params: dict[str, str]) -> None:
     """CSV lines DuckDB could not split into the header's columns go to quarantine too."""
     ctx.con.execute(
         "CREATE OR REPLACE TEMP TABLE lines AS SELECT line::BIGINT AS line_no, "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -21,7 +20,6 @@ import pyarrow.parquet as pq
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import InputError
-from llmfinops.metrics.compute import fetch_arrow
 from llmfinops.metrics.period import Period
 from llmfinops.pricing.catalog import batch_discount_table
 
@@ -56,10 +54,10 @@ def focus_rows(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -
     params = {"since": period.since, "until": period.until}
     con.register("batch_discounts", batch_discount_table(config))
     try:
-        table = _run(con, "focus_export", params)
+        table = sqlfiles.run(con, "focus_export", params)
     finally:
         con.unregister("batch_discounts")
-    return FocusExport(period, table, _run(con, "focus_excluded", params))
+    return FocusExport(period, table, sqlfiles.run(con, "focus_excluded", params))
 
 
 def write_focus(table: pa.Table, out: Path) -> None:
@@ -80,8 +78,3 @@ def write_focus(table: pa.Table, out: Path) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise InputError(f"cannot write {out}: {exc.strerror}") from None
-
-
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pa.Table:
-    sql = sqlfiles.load(name)
-    return fetch_arrow(con, sql, sqlfiles.bind(sql, params))

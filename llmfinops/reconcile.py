@@ -9,14 +9,12 @@ does not cover) comes from ``queries/reconcile_unmatched.sql``, so nothing disap
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.errors import QueryError
-from llmfinops.metrics.compute import fetch_arrow
 from llmfinops.metrics.period import Period
 
 DEFAULT_TOLERANCE = 0.05
@@ -73,14 +71,9 @@ def reconcile(
     if floor_usd < 0:
         raise QueryError(f"--floor must be a non-negative amount in USD, not {floor_usd}")
     params = {"since": period.since, "until": period.until, "tolerance": tolerance, "floor_usd": floor_usd}
-    table = _run(con, "reconcile", params)
-    unmatched = _run(con, "reconcile_unmatched", params)
+    table = sqlfiles.run(con, "reconcile", params)
+    unmatched = sqlfiles.run(con, "reconcile_unmatched", params)
     return Reconciliation(table, _summarise(table, unmatched, period, tolerance, floor_usd))
-
-
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pa.Table:
-    sql = sqlfiles.load(name)
-    return fetch_arrow(con, sql, sqlfiles.bind(sql, params))
 
 
 def _summarise(

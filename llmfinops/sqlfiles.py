@@ -62,9 +62,17 @@ def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pa.Table:
-    """Run a named query and return its result as an Arrow table."""
+    """Run a named query with the parameters it uses; its whole result as an Arrow table."""
     sql = load(name)
-    return con.sql(sql, params=bind(sql, params or {})).to_arrow_table()
+    return fetch_arrow(con, sql, bind(sql, params or {}))
+
+
+def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+    """Run ``sql`` and read the whole result as Arrow, so the connection is free afterwards."""
+    relation = con.sql(sql, params=params or None)
+    if relation is None:  # a statement without a result; callers only pass queries
+        raise QueryError("the statement returned no rows")
+    return relation.to_arrow_table()
 
 
 def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:

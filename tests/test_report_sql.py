@@ -21,7 +21,8 @@ from llmfinops import schema, sqlfiles
 from llmfinops.config import Config, TierEconomics
 from llmfinops.metrics import resolve_period
 from llmfinops.metrics.compute import set_tier_economics
-from llmfinops.report.model import period_params, run_query
+from llmfinops.report.model import period_params
+from llmfinops.sqlfiles import run as run_query
 from llmfinops.store.catalog import QUARANTINE_COLUMNS
 
 W47 = resolve_period("2026-W47", None, None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import duckdb
 import pyarrow as pa
 
@@ -36,9 +34,7 @@ def compute(
             f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
         )
     set_tier_economics(con, config)
-    sql = sqlfiles.load(spec.query)
-    params = {"since": period.since, "until": period.until, "group_by": chosen}
-    return fetch_arrow(con, sql, sqlfiles.bind(sql, params))
+    return sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
 
 
 def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
@@ -65,13 +61,3 @@ def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) ->
         )
     finally:
         con.unregister("_llmfinops_tier_rows")
-
-
-def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
-    """Run ``sql`` and read the whole result as Arrow (so the connection is free afterwards)."""
-    relation = con.sql(sql, params=params or None)
-    if relation is None:  # only statements without a result, which callers never pass
-        raise QueryError("the statement returned no rows")
-    # DuckDB 1.4+ names it to_arrow_table; older releases fetch_arrow_table.
-    to_table = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
-    return to_table()

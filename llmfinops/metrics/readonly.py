@@ -6,7 +6,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.errors import QueryError
-from llmfinops.metrics.compute import fetch_arrow
+from llmfinops.sqlfiles import fetch_arrow
 
 # SELECT covers WITH …, FROM-first queries, VALUES, DESCRIBE, SHOW and SUMMARIZE: DuckDB
 # parses all of them into a SELECT statement.

@@ -10,11 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
-from llmfinops import sqlfiles
-from llmfinops.metrics.compute import fetch_arrow
 from llmfinops.metrics.period import Period
 
 KINDS = ("showback", "chargeback")
@@ -35,12 +32,6 @@ class ReportData:
 
     def rows(self, name: str) -> list[dict[str, Any]]:
         return self.tables[name].to_pylist()
-
-
-def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pa.Table:
-    """A ``queries/<name>.sql`` result, read to the end (the connection is free afterwards)."""
-    sql = sqlfiles.load(name)
-    return fetch_arrow(con, sql, sqlfiles.bind(sql, params))
 
 
 def period_params(period: Period) -> dict[str, Any]:

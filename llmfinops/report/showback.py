@@ -12,11 +12,12 @@ from typing import Any
 
 import duckdb
 
+from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.metrics import compute
 from llmfinops.metrics.compute import set_tier_economics
 from llmfinops.metrics.period import Period
-from llmfinops.report.model import ReportData, describe, period_params, run_query
+from llmfinops.report.model import ReportData, describe, period_params
 
 TOP_N = 10  # rows of the top-spender tables
 TREND_BUCKETS = 8  # 7-day buckets in the model-tier trend (more when the period is longer)
@@ -49,16 +50,16 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
     month_start, month_end = budget_month(period)
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))
     tables = {
-        "headline": run_query(con, "report_headline", params),
-        "spend_by_team_feature": run_query(con, "report_spend_team_feature", params),
-        "daily_spend_by_team": run_query(con, "report_daily_team", params),
-        "unit_economics": run_query(con, "report_unit_economics", params),
-        "tiers": run_query(con, "report_tiers", params),
-        "tier_mix_trend": run_query(con, "report_tier_trend", {"until": period.until, "buckets": buckets}),
+        "headline": sqlfiles.run(con, "report_headline", params),
+        "spend_by_team_feature": sqlfiles.run(con, "report_spend_team_feature", params),
+        "daily_spend_by_team": sqlfiles.run(con, "report_daily_team", params),
+        "unit_economics": sqlfiles.run(con, "report_unit_economics", params),
+        "tiers": sqlfiles.run(con, "report_tiers", params),
+        "tier_mix_trend": sqlfiles.run(con, "report_tier_trend", {"until": period.until, "buckets": buckets}),
         "top_users": compute(con, "top-spenders", period=period, group_by="user_id").slice(0, TOP_N),
         "top_features": compute(con, "top-spenders", period=period, group_by="feature").slice(0, TOP_N),
-        "anomalies": run_query(con, "report_anomalies", params),
-        "budgets": run_query(
+        "anomalies": sqlfiles.run(con, "report_anomalies", params),
+        "budgets": sqlfiles.run(
             con,
             "report_budgets",
             {
@@ -68,9 +69,9 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
                 "budgets": budget_rows(config),
             },
         ),
-        "unpriced_by_model": run_query(con, "report_unpriced", params),
-        "attribution": run_query(con, "report_attribution", params),
-        "quarantine": run_query(con, "report_quarantine", params),
+        "unpriced_by_model": sqlfiles.run(con, "report_unpriced", params),
+        "attribution": sqlfiles.run(con, "report_attribution", params),
+        "quarantine": sqlfiles.run(con, "report_quarantine", params),
     }
     headline = tables["headline"].to_pylist()[0]
     previous = period.previous()

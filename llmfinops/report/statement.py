@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.metrics.period import Period
 from llmfinops.report.chargeback import (
@@ -22,7 +23,7 @@ from llmfinops.report.chargeback import (
     dollars,
     from_sql,
 )
-from llmfinops.report.model import ReportData, describe, period_params, run_query
+from llmfinops.report.model import ReportData, describe, period_params
 
 MONEY = pa.decimal128(18, 2)  # exact cents in the CSV: 1234.56, never 1234.5600000001
 
@@ -52,7 +53,7 @@ def _totals(con: duckdb.DuckDBPyConnection, params: dict[str, Any], unattributed
     """The period's total: billed amounts where the providers' cost exports cover a provider-day."""
     facts: dict[str, Any] = {"billed": False, "no_team_usd": unattributed}
     if has_view(con, "billed_costs"):
-        billed = run_query(con, "report_chargeback_billed", params).to_pylist()[0]
+        billed = sqlfiles.run(con, "report_chargeback_billed", params).to_pylist()[0]
         if billed["billed_provider_days"]:
             facts.update(
                 billed=True,
@@ -68,10 +69,10 @@ def _totals(con: duckdb.DuckDBPyConnection, params: dict[str, Any], unattributed
 
 def build_chargeback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
     params = period_params(period)
-    team_rows = run_query(con, "report_chargeback_teams", params).to_pylist()
+    team_rows = sqlfiles.run(con, "report_chargeback_teams", params).to_pylist()
     items = [
         Item(r["team"], r["feature"], r["model"], r["calls"], from_sql(r["cost_usd"]))
-        for r in run_query(con, "report_chargeback_items", params).to_pylist()
+        for r in sqlfiles.run(con, "report_chargeback_items", params).to_pylist()
     ]
     no_team = next((r for r in team_rows if r["team"] is None), None)
     unattributed = from_sql(no_team["cost_usd"]) if no_team else Decimal(0)

@@ -52,6 +52,7 @@ $(FOCUS_VENV)/.installed:
 demo: setup
 	$(BIN)/llmfinops ingest sample_logs/ --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
 	$(BIN)/llmfinops metrics spend --by team --period 2026-W47 --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
+	$(BIN)/llmfinops report --period 2026-W47 --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
 
 test: setup browser focus-validator
 	$(PY) -m pytest -q
@@ -59,6 +60,7 @@ test: setup browser focus-validator
 lint: setup
 	$(BIN)/ruff check llmfinops tests tools benchmarks
 	$(BIN)/ruff format --check llmfinops tests tools benchmarks
+	$(BIN)/mypy llmfinops
 
 bench: setup
 	$(PY) benchmarks/bench_ingest.py --records 10000000

@@ -45,7 +45,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
 def bare_copy(src: Path, out: Path) -> Run:
     script = (
         "import duckdb, sys; duckdb.connect().execute("
-        "\"COPY (SELECT * FROM read_json(?)) TO '\" + sys.argv[2] + \"' (FORMAT parquet)\", [sys.argv[1]]"
+        '"COPY (SELECT * FROM read_json(?)) TO \'" + sys.argv[2] + "\' (FORMAT parquet)", [sys.argv[1]]'
         ").fetchall()"
     )
     return measure([sys.executable, "-c", script, str(src), str(out)])
@@ -76,8 +76,9 @@ def main() -> None:
     ours = llmfinops_ingest(src, work / "wh")
     n = args.records
     print(f"records               {n:,}")
-    print(f"bare DuckDB copy      {bare.seconds:7.1f} s  {n / bare.seconds:12,.0f} records/s  peak {bare.peak_mb:7.0f} MB")
-    print(f"llmfinops ingest      {ours.seconds:7.1f} s  {n / ours.seconds:12,.0f} records/s  peak {ours.peak_mb:7.0f} MB")
+    for label, run in (("bare DuckDB copy", bare), ("llmfinops ingest", ours)):
+        rate = n / run.seconds
+        print(f"{label:21s} {run.seconds:7.1f} s  {rate:12,.0f} records/s  peak {run.peak_mb:7.0f} MB")
     print(f"ratio (ours / bare)   {bare.seconds / ours.seconds:7.2f}x throughput")
     again = llmfinops_ingest(src, work / "wh")
     print(f"re-ingest (no-op)     {again.seconds:7.1f} s  peak {again.peak_mb:7.0f} MB")

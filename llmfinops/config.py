@@ -143,7 +143,9 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
 
     allocation = str(charge.get("allocation", "proportional"))
     if allocation not in ALLOCATION_RULES:
-        raise ConfigError(f"chargeback.allocation must be one of {', '.join(ALLOCATION_RULES)}, not {allocation!r}")
+        raise ConfigError(
+            f"chargeback.allocation must be one of {', '.join(ALLOCATION_RULES)}, not {allocation!r}"
+        )
     owner_team = charge.get("owner_team")
     if allocation == "owner" and not owner_team:
         raise ConfigError("chargeback.allocation = 'owner' needs chargeback.owner_team")

@@ -27,15 +27,37 @@ _TS = pa.timestamp("us", tz="UTC")
 _TAGS = pa.map_(pa.string(), pa.string())
 
 CALL_COLUMNS: tuple[Column, ...] = (
-    Column("call_id", _STR, "VARCHAR", "Unique id: the provider request id where there is one, else a hash of the record."),
+    Column(
+        "call_id",
+        _STR,
+        "VARCHAR",
+        "Unique id: the provider request id where there is one, else a hash of the record.",
+    ),
     Column("ts", _TS, "TIMESTAMPTZ", "When the call was made, UTC."),
-    Column("provider", _STR, "VARCHAR", "openai, anthropic, google, aws, azure, … (inferred from the model if absent)."),
+    Column(
+        "provider",
+        _STR,
+        "VARCHAR",
+        "openai, anthropic, google, aws, azure, … (inferred from the model if absent).",
+    ),
     Column("model", _STR, "VARCHAR", "Normalised model id, e.g. gpt-4o-mini, claude-sonnet-4-20250514."),
-    Column("model_tier", _STR, "VARCHAR", "budget | mid | frontier, NULL when neither the mapping nor a price places it."),
+    Column(
+        "model_tier",
+        _STR,
+        "VARCHAR",
+        "budget | mid | frontier, NULL when neither the mapping nor a price places it.",
+    ),
     Column("input_tokens", _I64, "BIGINT", "ALL prompt tokens, cached and cache-written ones included."),
     Column("cached_input_tokens", _I64, "BIGINT", "Part of input_tokens read from a provider prompt cache."),
-    Column("cache_write_tokens", _I64, "BIGINT", "Part of input_tokens written to a prompt cache (all TTLs)."),
-    Column("cache_write_1h_tokens", _I64, "BIGINT", "Part of cache_write_tokens written with a 1-hour TTL (2x input)."),
+    Column(
+        "cache_write_tokens", _I64, "BIGINT", "Part of input_tokens written to a prompt cache (all TTLs)."
+    ),
+    Column(
+        "cache_write_1h_tokens",
+        _I64,
+        "BIGINT",
+        "Part of cache_write_tokens written with a 1-hour TTL (2x input).",
+    ),
     Column("output_tokens", _I64, "BIGINT", "All generated tokens, reasoning included."),
     Column("reasoning_tokens", _I64, "BIGINT", "Part of output_tokens spent on reasoning/thinking."),
     Column("cost_usd", _F64, "DOUBLE", "Cost in USD; NULL when the call cannot be priced."),
@@ -51,13 +73,23 @@ CALL_COLUMNS: tuple[Column, ...] = (
     Column("step", _I64, "BIGINT", "Position of the call inside its task."),
     Column("status", _STR, "VARCHAR", "ok | error."),
     Column("task_outcome", _STR, "VARCHAR", "success | failure | NULL, as logged by the application."),
-    Column("response_cache_hit", _BOOL, "BOOLEAN", "Answered by the app's own response cache: no model call, cost 0."),
+    Column(
+        "response_cache_hit",
+        _BOOL,
+        "BOOLEAN",
+        "Answered by the app's own response cache: no model call, cost 0.",
+    ),
     Column("batch", _BOOL, "BOOLEAN", "Sent through a provider batch API (discounted)."),
     Column("latency_ms", _F64, "DOUBLE", "End-to-end latency in milliseconds."),
     Column("prompt_version", _STR, "VARCHAR", "Version label of the prompt template."),
     Column("source", _STR, "VARCHAR", "Name of the ingester that read the record."),
     Column("source_file", _STR, "VARCHAR", "File the record was read from (absolute path)."),
-    Column("tags", _TAGS, "MAP(VARCHAR, VARCHAR)", "Other scalar fields the log carried (never prompt or response text)."),
+    Column(
+        "tags",
+        _TAGS,
+        "MAP(VARCHAR, VARCHAR)",
+        "Other scalar fields the log carried (never prompt or response text).",
+    ),
 )
 
 CALL_SCHEMA: pa.Schema = pa.schema([pa.field(c.name, c.arrow_type) for c in CALL_COLUMNS])
@@ -159,7 +191,9 @@ _REPORT_SOURCE = (
     Column("source_file", _STR, "VARCHAR", "File the bucket was read from (the last one, when re-read)."),
 )
 _OTHER_DIMS = Column(
-    "other_dims", _STR, "VARCHAR",
+    "other_dims",
+    _STR,
+    "VARCHAR",
     "Grouping dimensions without a column (e.g. context_window=0-200k;inference_geo=us), part of the key.",
 )
 
@@ -185,8 +219,18 @@ USAGE_BUCKETS = SideTable(
         *_REPORT_SOURCE,
     ),
     key=(
-        "bucket_start", "bucket_end", "provider", "model", "project", "api_key", "workspace", "user_id",
-        "batch", "service_tier", "other_dims", "source",
+        "bucket_start",
+        "bucket_end",
+        "provider",
+        "model",
+        "project",
+        "api_key",
+        "workspace",
+        "user_id",
+        "batch",
+        "service_tier",
+        "other_dims",
+        "source",
     ),
 )
 
@@ -206,8 +250,16 @@ BILLED_COSTS = SideTable(
         *_REPORT_SOURCE,
     ),
     key=(
-        "bucket_start", "bucket_end", "provider", "model", "line_item", "project", "workspace", "api_key",
-        "other_dims", "source",
+        "bucket_start",
+        "bucket_end",
+        "provider",
+        "model",
+        "line_item",
+        "project",
+        "workspace",
+        "api_key",
+        "other_dims",
+        "source",
     ),
 )
 

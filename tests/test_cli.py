@@ -34,7 +34,9 @@ def test_version(cli):
 
 
 def test_python_dash_m_entry_point():
-    out = subprocess.run([sys.executable, "-m", "llmfinops", "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "llmfinops", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == f"llmfinops {__version__}"
 
 
@@ -52,11 +54,19 @@ def test_status_of_an_empty_warehouse_says_what_to_do(cli, tmp_path):
 
 
 def test_ingest_prints_summary_and_store_overview(cli, jsonl, tmp_path):
-    path = jsonl([
-        {"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o-mini", "input_tokens": 1_000_000, "output_tokens": 0,
-         "feature": "chat", "user_id": "u1"},
-        {"ts": "2026-11-17T10:00:00Z", "model": "mystery", "input_tokens": 1, "output_tokens": 1},
-    ])
+    path = jsonl(
+        [
+            {
+                "ts": "2026-11-16T10:00:00Z",
+                "model": "gpt-4o-mini",
+                "input_tokens": 1_000_000,
+                "output_tokens": 0,
+                "feature": "chat",
+                "user_id": "u1",
+            },
+            {"ts": "2026-11-17T10:00:00Z", "model": "mystery", "input_tokens": 1, "output_tokens": 1},
+        ]
+    )
     code, out, _ = cli("ingest", path, "-w", tmp_path / "wh")
     assert code == 0
     assert "records read" in out and "stored" in out

@@ -25,18 +25,28 @@ N_BIG = 300_000
 def big_file(path: Path) -> Path:
     with open(path, "w") as fh:
         for i in range(N_BIG):
-            fh.write(json.dumps({
-                "request_id": f"big-{i}", "ts": f"2026-10-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
-                "model": "gpt-4o-mini", "input_tokens": 500 + i % 1000, "output_tokens": 50,
-                "feature": f"f{i % 7}", "user_id": f"u{i % 500}",
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "request_id": f"big-{i}",
+                        "ts": f"2026-10-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+                        "model": "gpt-4o-mini",
+                        "input_tokens": 500 + i % 1000,
+                        "output_tokens": 50,
+                        "feature": f"f{i % 7}",
+                        "user_id": f"u{i % 500}",
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
 def start_ingest(path: Path, wh: Warehouse) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "llmfinops", "ingest", str(path), "-w", str(wh.root), "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -70,12 +80,25 @@ KILL_POINTS = {
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_kill_leaves_previous_state_and_rerun_completes(tmp_path, big, point):
     wh = Warehouse.at(tmp_path / "wh")
-    base = write_jsonl(tmp_path / "base.jsonl", [
-        {"request_id": f"base-{i}", "ts": "2026-10-05T10:00:00Z", "model": "gpt-4o-mini",
-         "input_tokens": 10, "output_tokens": 1} for i in range(5)
-    ])
-    assert subprocess.run([sys.executable, "-m", "llmfinops", "ingest", str(base), "-w", str(wh.root), "-q"],
-                          check=False).returncode == 0
+    base = write_jsonl(
+        tmp_path / "base.jsonl",
+        [
+            {
+                "request_id": f"base-{i}",
+                "ts": "2026-10-05T10:00:00Z",
+                "model": "gpt-4o-mini",
+                "input_tokens": 10,
+                "output_tokens": 1,
+            }
+            for i in range(5)
+        ],
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "llmfinops", "ingest", str(base), "-w", str(wh.root), "-q"], check=False
+        ).returncode
+        == 0
+    )
     before = rows(wh, "SELECT call_id, cost_usd FROM calls ORDER BY call_id")
 
     proc = start_ingest(big, wh)
@@ -86,8 +109,12 @@ def test_kill_leaves_previous_state_and_rerun_completes(tmp_path, big, point):
     # Killed: exactly the previous state is visible.
     assert rows(wh, "SELECT call_id, cost_usd FROM calls ORDER BY call_id") == before
 
-    rerun = subprocess.run([sys.executable, "-m", "llmfinops", "ingest", str(big), "-w", str(wh.root), "-q"],
-                           check=False, capture_output=True, text=True)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "llmfinops", "ingest", str(big), "-w", str(wh.root), "-q"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert count(wh) == 5 + N_BIG
     assert not wh.staging_dir.exists()

@@ -18,19 +18,34 @@ GOOD = {"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o-mini", "input_tokens": 10
 BAD_LINES = [
     ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o-mini", "input_tokens": 1', "malformed JSON"),
     ('{"model": "gpt-4o-mini", "input_tokens": 1, "output_tokens": 1}', "missing ts"),
-    ('{"ts": "last tuesday", "model": "gpt-4o-mini", "input_tokens": 1, "output_tokens": 1}', "unparsable ts"),
+    (
+        '{"ts": "last tuesday", "model": "gpt-4o-mini", "input_tokens": 1, "output_tokens": 1}',
+        "unparsable ts",
+    ),
     ('{"ts": "2026-11-16T10:00:00Z", "input_tokens": 1, "output_tokens": 1}', "missing model"),
-    ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": -5, "output_tokens": 1}',
-     "negative or non-numeric token count"),
-    ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": "lots", "output_tokens": 1}',
-     "negative or non-numeric token count"),
-    ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": 1.5, "output_tokens": 1}',
-     "negative or non-numeric token count"),
-    ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "usage": {"prompt_tokens": -1, "completion_tokens": 2}}',
-     "negative or non-numeric token count"),
+    (
+        '{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": -5, "output_tokens": 1}',
+        "negative or non-numeric token count",
+    ),
+    (
+        '{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": "lots", "output_tokens": 1}',
+        "negative or non-numeric token count",
+    ),
+    (
+        '{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": 1.5, "output_tokens": 1}',
+        "negative or non-numeric token count",
+    ),
+    (
+        '{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", '
+        '"usage": {"prompt_tokens": -1, "completion_tokens": 2}}',
+        "negative or non-numeric token count",
+    ),
     ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o"}', "missing token counts"),
-    ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": 10, "cached_input_tokens": 20, '
-     '"output_tokens": 1}', "cached tokens exceed input tokens"),
+    (
+        '{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "input_tokens": 10, "cached_input_tokens": 20, '
+        '"output_tokens": 1}',
+        "cached tokens exceed input tokens",
+    ),
     ('{"ts": "2026-11-16T10:00:00Z", "model": "gpt-4o", "usage": {"weird": 1}}', "unrecognised usage block"),
     ("[1, 2, 3]", "not a JSON object"),
     ('"just a string"', "not a JSON object"),
@@ -79,7 +94,10 @@ def test_gzip_csv_and_parquet_read_the_same_records(warehouse, tmp_path):
     got = {r["call_id"]: r for r in rows(warehouse)}
     assert set(got) == {"gz", "csv-1", "pq-1"}
     assert str(got["csv-1"]["ts"]).startswith("2026-11-16 08:00:00")  # +02:00 stored as UTC
-    reasons = {(q["source_file"].rsplit("/", 1)[1], q["line"], q["reason"]) for q in rows(warehouse, "FROM quarantine")}
+    reasons = {
+        (q["source_file"].rsplit("/", 1)[1], q["line"], q["reason"])
+        for q in rows(warehouse, "FROM quarantine")
+    }
     assert ("b.csv", 3, "negative or non-numeric token count") in reasons  # header is line 1
     assert any(f == "b.csv" and line == 4 and r.startswith("malformed CSV row") for f, line, r in reasons)
     assert summary.stored == 3
@@ -118,8 +136,15 @@ def test_prompt_and_response_text_is_never_stored(warehouse, jsonl):
     response = case("openai.chat.reasoning.json")
     response["choices"][0]["message"]["content"] = MARKER
     records = [
-        {**GOOD, "call_id": "p1", "prompt": MARKER, "messages": [{"role": "user", "content": MARKER}],
-         "completion": MARKER, "note": MARKER * 20, "env": "prod"},
+        {
+            **GOOD,
+            "call_id": "p1",
+            "prompt": MARKER,
+            "messages": [{"role": "user", "content": MARKER}],
+            "completion": MARKER,
+            "note": MARKER * 20,
+            "env": "prod",
+        },
         {"ts": GOOD["ts"], "response": response, "metadata": {"input": MARKER, "tenant": "acme"}},
         f'{{"ts": "{GOOD["ts"]}", "model": "gpt-4o", "prompt": "{MARKER}", "input_tokens": -1}}',
     ]

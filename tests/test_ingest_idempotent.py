@@ -3,6 +3,7 @@ where the last run stopped; splitting the input differently never changes the to
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 
@@ -15,12 +16,20 @@ from llmfinops.store import Warehouse
 
 
 def rec(i: int, **kw) -> dict:
-    return {"request_id": f"req-{i}", "ts": f"2026-11-{10 + i % 5:02d}T10:00:00Z", "model": "gpt-4o-mini",
-            "input_tokens": 1000 * (i + 1), "output_tokens": 100 + i, **kw}
+    return {
+        "request_id": f"req-{i}",
+        "ts": f"2026-11-{10 + i % 5:02d}T10:00:00Z",
+        "model": "gpt-4o-mini",
+        "input_tokens": 1000 * (i + 1),
+        "output_tokens": 100 + i,
+        **kw,
+    }
 
 
 def totals(warehouse) -> tuple:
-    (t,) = rows(warehouse, "SELECT count(*) AS n, sum(input_tokens) AS i, round(sum(cost_usd), 10) AS c FROM calls")
+    (t,) = rows(
+        warehouse, "SELECT count(*) AS n, sum(input_tokens) AS i, round(sum(cost_usd), 10) AS c FROM calls"
+    )
     return t["n"], t["i"], t["c"]
 
 
@@ -88,7 +97,7 @@ def test_splitting_the_input_never_changes_totals(tmp_path_factory, cuts, twice)
     ingest_paths(one, [write_jsonl(base / "all.jsonl", records)])
 
     bounds = sorted({0, *cuts, len(records)})
-    parts = [records[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    parts = [records[a:b] for a, b in itertools.pairwise(bounds) if b > a]
     split = Warehouse.at(base / "split")
     for k, part in enumerate(parts):
         ingest_paths(split, [write_jsonl(base / f"part-{k}.jsonl", part)])

@@ -21,17 +21,26 @@ def by_id(warehouse) -> dict[str, dict]:
 
 
 def call(cid: str, **kw) -> dict:
-    base = {"call_id": cid, "ts": "2026-11-16T12:00:00Z", "model": "gpt-4o-mini",
-            "input_tokens": 1_000_000, "output_tokens": 100_000}
+    base = {
+        "call_id": cid,
+        "ts": "2026-11-16T12:00:00Z",
+        "model": "gpt-4o-mini",
+        "input_tokens": 1_000_000,
+        "output_tokens": 100_000,
+    }
     return {**base, **kw}
 
 
 def test_price_in_force_at_the_call_time(warehouse, jsonl):
     # o3 was $10 in / $40 out per MTok until 2025-06-10, then $2 / $8.
-    ingest(warehouse, jsonl, [
-        call("before", model="o3", ts="2025-06-09T23:59:59Z"),
-        call("after", model="o3", ts="2025-06-10T00:00:00Z"),
-    ])
+    ingest(
+        warehouse,
+        jsonl,
+        [
+            call("before", model="o3", ts="2025-06-09T23:59:59Z"),
+            call("after", model="o3", ts="2025-06-10T00:00:00Z"),
+        ],
+    )
     got = by_id(warehouse)
     assert got["before"]["cost_usd"] == pytest.approx(1.0 * 10 + 0.1 * 40)  # 14.0
     assert got["after"]["cost_usd"] == pytest.approx(1.0 * 2 + 0.1 * 8)  # 2.8
@@ -39,10 +48,14 @@ def test_price_in_force_at_the_call_time(warehouse, jsonl):
 
 def test_long_context_band_prices_the_whole_request(warehouse, jsonl):
     # claude-sonnet-4-0 over 200k input tokens: all input at $6, output at $22.50 (shipped gap fill)
-    ingest(warehouse, jsonl, [
-        call("at", model="claude-sonnet-4-20250514", input_tokens=200_000, output_tokens=1000),
-        call("over", model="claude-sonnet-4-20250514", input_tokens=200_001, output_tokens=1000),
-    ])
+    ingest(
+        warehouse,
+        jsonl,
+        [
+            call("at", model="claude-sonnet-4-20250514", input_tokens=200_000, output_tokens=1000),
+            call("over", model="claude-sonnet-4-20250514", input_tokens=200_001, output_tokens=1000),
+        ],
+    )
     got = by_id(warehouse)
     assert got["at"]["cost_usd"] == pytest.approx((200_000 * 3 + 1000 * 15) / 1e6)  # 0.615
     assert got["over"]["cost_usd"] == pytest.approx((200_001 * 6 + 1000 * 22.5) / 1e6)  # 1.222506
@@ -57,11 +70,15 @@ def test_batch_calls_get_the_batch_discount(warehouse, jsonl):
 
 
 def test_reported_cost_is_kept_and_cache_hit_costs_nothing(warehouse, jsonl):
-    ingest(warehouse, jsonl, [
-        call("rep", cost_usd=0.5),
-        call("hit", response_cache_hit=True),
-        call("alias", cache_hit=True),
-    ])
+    ingest(
+        warehouse,
+        jsonl,
+        [
+            call("rep", cost_usd=0.5),
+            call("hit", response_cache_hit=True),
+            call("alias", cache_hit=True),
+        ],
+    )
     got = by_id(warehouse)
     assert (got["rep"]["cost_usd"], got["rep"]["cost_source"]) == (0.5, "reported")
     assert got["hit"]["cost_usd"] == 0.0 and got["hit"]["response_cache_hit"] is True
@@ -77,12 +94,16 @@ def test_unknown_model_is_unpriced_not_free(warehouse, jsonl):
 
 
 def test_overrides_win_over_the_catalog(warehouse, jsonl):
-    config = parse_config({
-        "pricing": {
-            "discounts": {"openai": 0.1},
-            "models": [{"model": "acme-llama-70b", "input_per_mtok": 0.6, "output_per_mtok": 0.8, "tier": "mid"}],
-        },
-    })
+    config = parse_config(
+        {
+            "pricing": {
+                "discounts": {"openai": 0.1},
+                "models": [
+                    {"model": "acme-llama-70b", "input_per_mtok": 0.6, "output_per_mtok": 0.8, "tier": "mid"}
+                ],
+            },
+        }
+    )
     ingest(warehouse, jsonl, [call("own", model="acme-llama-70b"), call("disc")], config=config)
     got = by_id(warehouse)
     # 1M x $0.60 + 0.1M x $0.80 = $0.68
@@ -94,10 +115,22 @@ def test_overrides_win_over_the_catalog(warehouse, jsonl):
 
 
 def test_override_with_a_start_date_leaves_earlier_calls_on_the_catalog(warehouse, jsonl):
-    config = Config(model_prices=(ModelPrice(model="gpt-4o-mini", input_per_mtok=0.1, output_per_mtok=0.4,
-                                             since=__import__("datetime").date(2026, 11, 1)),))
-    ingest(warehouse, jsonl, [call("old", ts="2026-10-31T23:00:00Z"), call("new", ts="2026-11-01T00:00:00Z")],
-           config=config)
+    config = Config(
+        model_prices=(
+            ModelPrice(
+                model="gpt-4o-mini",
+                input_per_mtok=0.1,
+                output_per_mtok=0.4,
+                since=__import__("datetime").date(2026, 11, 1),
+            ),
+        )
+    )
+    ingest(
+        warehouse,
+        jsonl,
+        [call("old", ts="2026-10-31T23:00:00Z"), call("new", ts="2026-11-01T00:00:00Z")],
+        config=config,
+    )
     got = by_id(warehouse)
     assert got["old"]["cost_usd"] == pytest.approx(0.21)  # catalog
     assert got["new"]["cost_usd"] == pytest.approx(1.0 * 0.1 + 0.1 * 0.4)  # 0.14, override
@@ -122,7 +155,9 @@ def test_reprice_follows_a_changed_override_and_keeps_reported(warehouse, jsonl)
 
 def test_ingest_warns_when_history_was_priced_differently(warehouse, jsonl):
     ingest(warehouse, jsonl, [call("a")])
-    summary = ingest_paths(warehouse, [jsonl([call("b")], name="more.jsonl")], config=Config(discounts={"openai": 0.2}))
+    summary = ingest_paths(
+        warehouse, [jsonl([call("b")], name="more.jsonl")], config=Config(discounts={"openai": 0.2})
+    )
     assert summary.stale_priced_rows == 1
     assert any("llmfinops reprice" in w for w in summary.warnings)
 

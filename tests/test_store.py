@@ -13,8 +13,14 @@ from llmfinops.ingest.pipeline import ingest_paths
 
 
 def rec(i: int, day: int) -> dict:
-    return {"request_id": f"r{i}", "ts": f"2026-11-{day:02d}T10:00:00Z", "model": "gpt-4o-mini",
-            "input_tokens": 1000, "output_tokens": 100, "feature": "chat"}
+    return {
+        "request_id": f"r{i}",
+        "ts": f"2026-11-{day:02d}T10:00:00Z",
+        "model": "gpt-4o-mini",
+        "input_tokens": 1000,
+        "output_tokens": 100,
+        "feature": "chat",
+    }
 
 
 def test_analyst_file_opens_read_only_from_any_directory(warehouse, tmp_path):
@@ -25,8 +31,13 @@ def test_analyst_file_opens_read_only_from_any_directory(warehouse, tmp_path):
         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
         "print(con.execute('SELECT count(*), sum(input_tokens) FROM calls').fetchall()[0])"
     )
-    out = subprocess.run([sys.executable, "-c", script, str(warehouse.catalog_path)], cwd=elsewhere,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(warehouse.catalog_path)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "(2, 2000)"
 
 
@@ -36,9 +47,18 @@ def test_open_analyst_connection_does_not_fail_the_nightly_ingest(warehouse, tmp
     try:
         assert analyst.execute("SELECT count(*) FROM calls").fetchall() == [(1,)]
         result = subprocess.run(
-            [sys.executable, "-m", "llmfinops", "ingest", str(write_jsonl(tmp_path / "b.jsonl", [rec(2, 17)])),
-             "-w", str(warehouse.root)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "llmfinops",
+                "ingest",
+                str(write_jsonl(tmp_path / "b.jsonl", [rec(2, 17)])),
+                "-w",
+                str(warehouse.root),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         # The analyst's session keeps working and sees the new day through the views.
@@ -53,9 +73,18 @@ def test_first_ingest_with_the_file_held_open_still_stores_data(warehouse, tmp_p
     holder = duckdb.connect(str(warehouse.catalog_path))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "llmfinops", "ingest", str(write_jsonl(tmp_path / "a.jsonl", [rec(1, 16)])),
-             "-w", str(warehouse.root)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "llmfinops",
+                "ingest",
+                str(write_jsonl(tmp_path / "a.jsonl", [rec(1, 16)])),
+                "-w",
+                str(warehouse.root),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
     finally:
         holder.close()
@@ -77,7 +106,9 @@ def test_store_is_plain_hive_partitioned_parquet(warehouse, tmp_path):
     assert table.num_rows == 3
     assert sorted({str(d) for d in table.column("day").to_pylist()}) == ["2026-11-16", "2026-11-18"]
     assert sorted(p.name for p in warehouse.calls_dir.iterdir() if p.name.startswith("day=")) == [
-        "day=2026-11-16", "day=2026-11-18"]
+        "day=2026-11-16",
+        "day=2026-11-18",
+    ]
     # one file per day, even after a second run touches the same day
     ingest_paths(warehouse, [write_jsonl(tmp_path / "b.jsonl", [rec(4, 16)])])
     assert len(list((warehouse.calls_dir / "day=2026-11-16").glob("*.parquet"))) == 1

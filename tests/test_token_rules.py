@@ -46,7 +46,11 @@ def test_openai_responses_cached_tokens_are_inside_input_tokens(warehouse, jsonl
 def test_anthropic_cache_counts_are_added_to_input(warehouse, jsonl):
     row = ingest_one(warehouse, jsonl, {"ts": TS, "response": case("anthropic.message.cache.json")})
     # input_tokens 312 EXCLUDES cache_read 18432 and cache_creation 2048: 312 + 18432 + 2048 = 20792
-    assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"]) == (20792, 18432, 2048)
+    assert (row["input_tokens"], row["cached_input_tokens"], row["cache_write_tokens"]) == (
+        20792,
+        18432,
+        2048,
+    )
     assert (row["cache_write_1h_tokens"], row["output_tokens"]) == (0, 157)
     assert (row["provider"], row["model_tier"]) == ("anthropic", "mid")
     # claude-sonnet-4-5: $3 in, $0.30 cache read, $3.75 5m write, $15 out
@@ -63,7 +67,11 @@ def test_anthropic_one_hour_cache_writes_cost_twice_input(warehouse, jsonl):
         "cache_creation": {"ephemeral_5m_input_tokens": 1000, "ephemeral_1h_input_tokens": 2000},
     }
     row = ingest_one(warehouse, jsonl, {"ts": TS, "model": "claude-sonnet-4-20250514", "usage": usage})
-    assert (row["input_tokens"], row["cache_write_tokens"], row["cache_write_1h_tokens"]) == (3100, 3000, 2000)
+    assert (row["input_tokens"], row["cache_write_tokens"], row["cache_write_1h_tokens"]) == (
+        3100,
+        3000,
+        2000,
+    )
     # claude-sonnet-4-0: $3 in; 5m writes 1.25x = $3.75; 1h writes 2x = $6; $15 out
     # 100*3 + 1000*3.75 + 2000*6 + 10*15 = 300 + 3750 + 12000 + 150 = 16200 -> $0.0162
     assert row["cost_usd"] == pytest.approx(0.0162)
@@ -75,7 +83,11 @@ def test_gemini_thoughts_are_billed_as_output_outside_candidates(warehouse, json
     # thoughtsTokenCount 594 is NOT inside candidatesTokenCount 84: output = 84 + 594 = 678
     assert (row["input_tokens"], row["cached_input_tokens"]) == (10750, 8192)
     assert (row["output_tokens"], row["reasoning_tokens"]) == (678, 594)
-    assert (row["provider"], row["model"], row["call_id"]) == ("google", "gemini-2.5-flash", "kOWmaP2fBOqHkdUPq7W4iQo")
+    assert (row["provider"], row["model"], row["call_id"]) == (
+        "google",
+        "gemini-2.5-flash",
+        "kOWmaP2fBOqHkdUPq7W4iQo",
+    )
     # gemini-2.5-flash: $0.30 in, $0.03 cached, $2.50 out
     # 2558*0.3 + 8192*0.03 + 678*2.5 = 767.4 + 245.76 + 1695 = 2708.16 -> $0.00270816
     assert row["cost_usd"] == pytest.approx(0.00270816)
@@ -92,7 +104,8 @@ def test_bedrock_converse_cache_reads_are_outside_input(warehouse, jsonl):
     record = {"ts": TS, "provider": "bedrock", "model": "us.anthropic.claude-sonnet-4-20250514-v1:0"}
     record["usage"] = case("bedrock.converse.cacheread.json")["usage"]
     row = ingest_one(warehouse, jsonl, record)
-    # inputTokens 41 + cacheReadInputTokens 4310 + cacheWriteInputTokens 0 = 4351 (= totalTokens 4374 - 23 out)
+    # inputTokens 41 + cacheReadInputTokens 4310 + cacheWriteInputTokens 0 = 4351
+    # (= totalTokens 4374 - 23 output tokens)
     assert (row["input_tokens"], row["cached_input_tokens"], row["output_tokens"]) == (4351, 4310, 23)
     assert (row["provider"], row["model"]) == ("aws", "claude-sonnet-4-20250514")
 
@@ -108,7 +121,12 @@ def test_azure_openai_follows_openai_rule(warehouse, jsonl):
 
 
 def test_top_level_counts_win_over_embedded_usage(warehouse, jsonl):
-    record = {"ts": TS, "model": "gpt-4o-mini", "input_tokens": 10, "output_tokens": 5,
-              "usage": {"prompt_tokens": 999, "completion_tokens": 999}}
+    record = {
+        "ts": TS,
+        "model": "gpt-4o-mini",
+        "input_tokens": 10,
+        "output_tokens": 5,
+        "usage": {"prompt_tokens": 999, "completion_tokens": 999},
+    }
     row = ingest_one(warehouse, jsonl, record)
     assert (row["input_tokens"], row["output_tokens"]) == (10, 5)

@@ -16,7 +16,7 @@ from llmfinops.errors import LlmFinopsError
 
 app = typer.Typer(
     name="llmfinops",
-    help="Offline FinOps for LLM spend: ingest call logs, compute unit economics, render showback/chargeback.",
+    help="Offline FinOps for LLM spend: ingest call logs, compute unit economics, render reports.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -39,7 +39,12 @@ WarehouseOpt = Annotated[
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="TOML config (default: $LLMFINOPS_CONFIG or ./llmfinops.toml).", show_default=False),
+    typer.Option(
+        "--config",
+        "-c",
+        help="TOML config (default: $LLMFINOPS_CONFIG or ./llmfinops.toml).",
+        show_default=False,
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 

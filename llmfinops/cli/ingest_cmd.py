@@ -21,11 +21,15 @@ EXIT_QUARANTINED_STRICT = 1
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (read recursively).", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or directories (read recursively).", show_default=False)
+    ],
     source: Annotated[
         str | None, typer.Option("--source", "-s", help="Force one ingester instead of detecting per file.")
     ] = None,
-    full: Annotated[bool, typer.Option("--full", help="Re-read files even if unchanged since the last run.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-read files even if unchanged since the last run.")
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any record was quarantined.")] = False,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
@@ -39,16 +43,22 @@ def ingest(
     cfg = load_config(config)
     show_bar = not quiet and console.is_terminal
     with Progress(
-        TextColumn("ingest"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=err_console, disable=not show_bar, transient=True,
+        TextColumn("ingest"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not show_bar,
+        transient=True,
     ) as bar:
         task = bar.add_task("ingest", total=None)
 
         def on_progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        summary = ingest_paths(wh, [str(p) for p in paths], config=cfg, source=source, full=full,
-                               progress=on_progress)
+        summary = ingest_paths(
+            wh, [str(p) for p in paths], config=cfg, source=source, full=full, progress=on_progress
+        )
     if not quiet:
         _print_summary(wh, summary)
     for warning in summary.warnings:
@@ -56,7 +66,7 @@ def ingest(
     if summary.quarantined_total:
         err_console.print(
             f"Warning: {summary.quarantined_total:,} record(s) quarantined; "
-            f"see `llmfinops sql \"FROM quarantine\" -w {wh.root}`"
+            f'see `llmfinops sql "FROM quarantine" -w {wh.root}`'
         )
         if strict:
             raise typer.Exit(EXIT_QUARANTINED_STRICT)

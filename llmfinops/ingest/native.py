@@ -33,7 +33,9 @@ def _kind(src: SourceFile, head: bytes) -> str:
 
 class NativeIngester:
     name = "native"
-    description = "Application call logs with llmfinops' canonical field names (JSONL, CSV or Parquet; gzip ok)."
+    description = (
+        "Application call logs with llmfinops' canonical field names (JSONL, CSV or Parquet; gzip ok)."
+    )
     resumable = True
 
     def sniff(self, src: SourceFile, head: bytes) -> bool:

@@ -95,7 +95,9 @@ def ingest_paths(
         ingester = forced or registry.detect(src)
         if ingester is None:
             if src.path in explicit:
-                raise InputError(f"{src.path}: not a format llmfinops reads (try --source; see `llmfinops sources`)")
+                raise InputError(
+                    f"{src.path}: not a format llmfinops reads (try --source; see `llmfinops sources`)"
+                )
             summary.files_unrecognised.append(src.name)
             continue
         plan.append((src, ingester))
@@ -209,8 +211,15 @@ def _ingest_locked(
             "filename = true, file_row_number = true)"
         )
     _commit(
-        wh, con, run_id, config, summary, new_manifest, had_data,
-        staged=bool(staged_files), aggregates=aggregates,
+        wh,
+        con,
+        run_id,
+        config,
+        summary,
+        new_manifest,
+        had_data,
+        staged=bool(staged_files),
+        aggregates=aggregates,
     )
 
 
@@ -320,19 +329,19 @@ def _model_pairs(con: duckdb.DuckDBPyConnection, current: Path | None) -> list[t
 def _register_dimensions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.register(
         "aliases",
-        pa.table({"alias": list(config.aliases), "model": list(config.aliases.values())},
-                 schema=pa.schema([("alias", pa.string()), ("model", pa.string())])),
+        pa.table(
+            {"alias": list(config.aliases), "model": list(config.aliases.values())},
+            schema=pa.schema([("alias", pa.string()), ("model", pa.string())]),
+        ),
     )
     con.register(
         "feature_owner",
-        pa.table({"feature": list(config.feature_owner), "team": list(config.feature_owner.values())},
-                 schema=pa.schema([("feature", pa.string()), ("team", pa.string())])),
+        pa.table(
+            {"feature": list(config.feature_owner), "team": list(config.feature_owner.values())},
+            schema=pa.schema([("feature", pa.string()), ("team", pa.string())]),
+        ),
     )
-    con.register(
-        "batch_discounts",
-        pa.table({"provider": list(config.batch_discounts), "discount": list(config.batch_discounts.values())},
-                 schema=pa.schema([("provider", pa.string()), ("discount", pa.float64())])),
-    )
+    con.register("batch_discounts", price_catalog.batch_discount_table(config))
     if config.users_file is not None:
         if not config.users_file.is_file():
             raise InputError(f"users file not found: {config.users_file}")

@@ -63,7 +63,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[SourceFile]:
             raise InputError(f"no such file or directory: {raw}")
         if path.is_dir():
             candidates = sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:

@@ -121,7 +121,8 @@ def price_rows(provider: str | None, model: str, config: Config) -> list[PriceRo
     catalog_rows = _catalog_rows(provider, model, found, config, version) if found else []
     override = _override_for(provider, model, config)
     if override is not None:
-        rows = _clip_before(catalog_rows, override.since) + [_override_row(provider, model, override, config, version)]
+        own = _override_row(provider, model, override, config, version)
+        rows = [*_clip_before(catalog_rows, override.since), own]
     else:
         rows = catalog_rows
     if not rows:
@@ -129,8 +130,22 @@ def price_rows(provider: str | None, model: str, config: Config) -> list[PriceRo
         tier = tier_for(model, None, config.tier_patterns)
         return [
             PriceRow(
-                provider, model, None, None, -1, None, None, None, None, None, None, 0.0,
-                "unpriced", None, tier, version,
+                provider,
+                model,
+                None,
+                None,
+                -1,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                0.0,
+                "unpriced",
+                None,
+                tier,
+                version,
             )
         ]
     return rows
@@ -167,9 +182,18 @@ def _catalog_rows(
             tier = tier_for(model, values["input_mtok"], config.tier_patterns)
             rows.append(
                 PriceRow(
-                    provider, model, valid_from, valid_until, band_min, band_max,
-                    *(values[f] for f in PRICE_FIELDS),
-                    discount, source, info.id, tier, version,
+                    provider=provider,
+                    model=model,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    band_min_input=band_min,
+                    band_max_input=band_max,
+                    **values,
+                    discount=discount,
+                    price_source=source,
+                    catalog_model_id=info.id,
+                    model_tier=tier,
+                    price_version=version,
                 )
             )
     return rows
@@ -231,9 +255,22 @@ def _override_for(provider: str | None, model: str, config: Config) -> ModelPric
 def _override_row(provider: str | None, model: str, mp: ModelPrice, config: Config, version: str) -> PriceRow:
     tier = mp.tier or tier_for(model, mp.input_per_mtok, config.tier_patterns)
     return PriceRow(
-        provider, model, _midnight(mp.since) if mp.since else None, None, -1, None,
-        mp.input_per_mtok, mp.cache_read_per_mtok, mp.cache_write_per_mtok, None, mp.output_per_mtok,
-        0.0, "override", None, tier, version,
+        provider,
+        model,
+        _midnight(mp.since) if mp.since else None,
+        None,
+        -1,
+        None,
+        mp.input_per_mtok,
+        mp.cache_read_per_mtok,
+        mp.cache_write_per_mtok,
+        None,
+        mp.output_per_mtok,
+        0.0,
+        "override",
+        None,
+        tier,
+        version,
     )
 
 

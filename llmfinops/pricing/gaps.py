@@ -33,10 +33,11 @@ def fill(provider_id: str, model_id: str, price: types.ModelPrice) -> types.Mode
     if provider_id in ("anthropic", "aws", "google") and "claude" in model_id:
         base = _base(filled, "input_mtok")
         if base is not None:
+            # ModelPrice holds its prices as dynamic attributes
             if getattr(filled, "cache_write_mtok", None) is None:
-                filled.cache_write_mtok = base * Decimal("1.25")
+                setattr(filled, "cache_write_mtok", base * Decimal("1.25"))  # noqa: B010
             if getattr(filled, "cache_write_1h_mtok", None) is None:
-                filled.cache_write_1h_mtok = base * Decimal("2")
+                setattr(filled, "cache_write_1h_mtok", base * Decimal("2"))  # noqa: B010
     long_context = _LONG_CONTEXT_TIERS.get((provider_id, model_id))
     if long_context:
         for field, tier_price in long_context.items():

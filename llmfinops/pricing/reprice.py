@@ -55,19 +55,16 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
             con.register("price_table", prices)
             con.register("batch_discounts", price_catalog.batch_discount_table(config))
             con.execute(f"CREATE TEMP VIEW new_calls AS {sqlfiles.load('price_calls')}")
-            before = con.execute(
-                "SELECT count(*), coalesce(sum(cost_usd), 0) FROM stored"
-            ).fetchall()[0]
+            before = con.execute("SELECT count(*), coalesce(sum(cost_usd), 0) FROM stored").fetchall()[0]
             after = con.execute(
-                "SELECT coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE cost_source = 'unpriced') FROM new_calls"
+                "SELECT coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE cost_source = 'unpriced') "
+                "FROM new_calls"
             ).fetchall()[0]
             changed = con.execute(
                 "SELECT count(*) FROM new_calls n JOIN stored s USING (call_id) "
                 "WHERE n.cost_usd IS DISTINCT FROM s.cost_usd OR n.model_tier IS DISTINCT FROM s.model_tier"
             ).fetchall()[0][0]
-            write_generation(
-                wh, con, run_id="reprice", merge_existing=False, side=SideTables(prices=prices)
-            )
+            write_generation(wh, con, run_id="reprice", merge_existing=False, side=SideTables(prices=prices))
         finally:
             con.close()
     return RepriceSummary(

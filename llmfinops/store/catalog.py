@@ -22,6 +22,7 @@ from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, War
 
 CATALOG_VERSION = "2"
 
+
 def quote_literal(text: str) -> str:
     """A SQL string literal. Only for file paths in view definitions: DuckDB views cannot hold
     bound parameters, and the path must be baked in for the analyst file to work anywhere."""
@@ -53,7 +54,8 @@ QUARANTINE_COLUMNS = (
 )
 FILES_COLUMNS = (
     "CAST(NULL AS VARCHAR) AS path, CAST(NULL AS VARCHAR) AS source, CAST(NULL AS BIGINT) AS size, "
-    "CAST(NULL AS BIGINT) AS mtime_ns, CAST(NULL AS BIGINT) AS bytes_read, CAST(NULL AS BIGINT) AS lines_read, "
+    "CAST(NULL AS BIGINT) AS mtime_ns, CAST(NULL AS BIGINT) AS bytes_read, "
+    "CAST(NULL AS BIGINT) AS lines_read, "
     "CAST(NULL AS VARCHAR) AS head_hash"
 )
 PRICES_COLUMNS = "CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS provider"
@@ -118,7 +120,7 @@ def catalog_is_current(wh: Warehouse, had_data_before: bool) -> bool:
     try:
         row = con.execute("SELECT catalog_version, warehouse, side_files FROM llmfinops_meta").fetchall()
     except duckdb.Error:
-        row = None
+        row = []
     finally:
         con.close()
     return bool(row) and row[0] == (CATALOG_VERSION, str(wh.root), _side_files_present(wh))

@@ -56,9 +56,7 @@ def write_generation(
     side = side or SideTables()
     current = wh.current_generation()
     old_days = wh.day_files(current)
-    touched = {
-        str(row[0]) for row in con.execute(f"SELECT DISTINCT day FROM {new_calls}").fetchall()
-    }
+    touched = {str(row[0]) for row in con.execute(f"SELECT DISTINCT day FROM {new_calls}").fetchall()}
     building = wh.begin_generation()
     for day, files in old_days.items():
         if day not in touched:
@@ -99,13 +97,14 @@ def _write_side(
     for table in schema.SIDE_TABLES.values():
         _write_aggregate(con, current, building, table, side.aggregates.get(table.name))
     old_q = current / QUARANTINE_FILE if current is not None else None
-    has_old = old_q is not None and old_q.exists()
+    if old_q is not None and not old_q.exists():
+        old_q = None
     if side.quarantine_relation is None:
-        if has_old and old_q is not None:
+        if old_q is not None:
             link_or_copy(old_q, building / QUARANTINE_FILE)
         return
     parts = [f"SELECT source_file, line, source, reason, run_at FROM {side.quarantine_relation}"]
-    if has_old:
+    if old_q is not None:
         parts.append(f"SELECT source_file, line, source, reason, run_at FROM read_parquet('{_q(old_q)}')")
     # The same bad line read twice (a forced re-read) is listed once, with its first sighting.
     con.execute(

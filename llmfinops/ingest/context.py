@@ -89,7 +89,7 @@ class ReadContext:
         copy = (
             f"COPY (SELECT {cols}, CAST({priority} AS DOUBLE) AS dedup_priority, "
             f"{self.file_seq}::BIGINT AS file_seq FROM ({sql})) "
-            f"TO {_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+            f"TO {_literal(str(target))} (FORMAT parquet, COMPRESSION snappy)"
         )
         con.execute(copy, params).fetchall()
         rows = con.execute(f"SELECT count(*) FROM read_parquet({_literal(str(target))})").fetchall()

@@ -7,18 +7,16 @@ bad config, cannot write).
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console, err_console, fail
+from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
 from llmfinops.focus import FOCUS_VERSION, FocusExport, focus_rows, write_focus
-from llmfinops.metrics import resolve_period
 from llmfinops.metrics.display import money
-from llmfinops.metrics.period import PERIOD_HELP, parse_day
 from llmfinops.store import Warehouse, connect
 
 EXIT_EMPTY = 3
@@ -32,23 +30,10 @@ def export(
     focus: Annotated[
         bool, typer.Option("--focus", help="FinOps FOCUS 1.2 cost rows (the one export format so far).")
     ] = False,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", "-p", help=f"{PERIOD_HELP}. Default: last-week.", show_default=False),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option("--since", help="First day, YYYY-MM-DD (inclusive, 00:00 UTC).", show_default=False),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="End day, YYYY-MM-DD (exclusive).", show_default=False)
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Today for relative periods, YYYY-MM-DD (default: today UTC).", show_default=False
-        ),
-    ] = None,
+    period: PeriodOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
@@ -65,7 +50,7 @@ def export(
     """
     if not focus:
         fail("choose what to export: --focus (FinOps FOCUS 1.2 cost rows)")
-    span = resolve_period(period, _day(since, "--since"), _day(until, "--until"), _day(as_of, "--as-of"))
+    span = period_from_options(period, since, until, as_of)
     cfg = load_config(config)
     wh = Warehouse.at(warehouse)
     wh.require()
@@ -97,10 +82,6 @@ def _written(result: FocusExport, out: Path) -> str:
     if result.cache_hit_calls:
         lines.append(f"Left out {result.cache_hit_calls:,} response-cache hit(s): no provider charge")
     return "\n".join(lines)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    return parse_day(text, option) if text is not None else None
 
 
 def register(app: typer.Typer) -> None:

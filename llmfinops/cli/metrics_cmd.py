@@ -18,12 +18,12 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt, console
+from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
 from llmfinops.errors import InputError, QueryError
-from llmfinops.metrics import METRICS, compute, resolve_period, run_sql
+from llmfinops.metrics import METRICS, compute, run_sql
 from llmfinops.metrics.compute import set_tier_economics
 from llmfinops.metrics.display import format_cell, is_numeric
-from llmfinops.metrics.period import PERIOD_HELP, parse_day
 from llmfinops.metrics.registry import get
 from llmfinops.store import Warehouse, connect
 
@@ -59,23 +59,10 @@ def metrics(
             show_default=False,
         ),
     ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option("--since", help="First day, YYYY-MM-DD (inclusive, 00:00 UTC).", show_default=False),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="End day, YYYY-MM-DD (exclusive).", show_default=False)
-    ] = None,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", "-p", help=f"{PERIOD_HELP}. Default: last-week.", show_default=False),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Today for relative periods, YYYY-MM-DD (default: today UTC).", show_default=False
-        ),
-    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    period: PeriodOpt = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     limit: Annotated[
         int | None,
@@ -103,7 +90,7 @@ def metrics(
         _print_list()
         return
     spec = get(name)
-    span = resolve_period(period, _day(since, "--since"), _day(until, "--until"), _day(as_of, "--as-of"))
+    span = period_from_options(period, since, until, as_of)
     group_by = by or spec.default_group_by
     wh = Warehouse.at(warehouse)
     wh.require()
@@ -156,10 +143,6 @@ def _total(table: pa.Table, column: str) -> int:
     if column not in table.column_names:
         return 0
     return sum(v or 0 for v in table.column(column).to_pylist())
-
-
-def _day(text: str | None, option: str) -> date | None:
-    return parse_day(text, option) if text is not None else None
 
 
 def _statement(query: str | None, file: Path | None) -> str:

@@ -6,7 +6,6 @@ cron job can alert; 2 bad option, no warehouse or bad config.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import pyarrow as pa
@@ -14,10 +13,9 @@ import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
 from llmfinops.cli.metrics_cmd import FormatOpt, OutputFormat, render
+from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
-from llmfinops.metrics import resolve_period
 from llmfinops.metrics.display import MISSING, money
-from llmfinops.metrics.period import PERIOD_HELP, parse_day
 from llmfinops.reconcile import DEFAULT_FLOOR_USD, DEFAULT_TOLERANCE, ReconcileSummary, reconcile
 from llmfinops.store import Warehouse, connect
 
@@ -27,23 +25,10 @@ _SHOWN = ("day", "provider", "model", "billed", "attributed", "difference", "cov
 
 
 def reconcile_command(
-    period: Annotated[
-        str | None,
-        typer.Option("--period", "-p", help=f"{PERIOD_HELP}. Default: last-week.", show_default=False),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option("--since", help="First day, YYYY-MM-DD (inclusive, 00:00 UTC).", show_default=False),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="End day, YYYY-MM-DD (exclusive).", show_default=False)
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Today for relative periods, YYYY-MM-DD (default: today UTC).", show_default=False
-        ),
-    ] = None,
+    period: PeriodOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     tolerance: Annotated[
         float,
         typer.Option("--tolerance", help="Relative difference accepted, as a fraction of the billed cost."),
@@ -72,7 +57,7 @@ def reconcile_command(
     Example: llmfinops reconcile --period 2026-11 --tolerance 0.05 --strict
     """
     load_config(config)  # a broken config is an error here as everywhere, though nothing in it applies
-    span = resolve_period(period, _day(since, "--since"), _day(until, "--until"), _day(as_of, "--as-of"))
+    span = period_from_options(period, since, until, as_of)
     wh = Warehouse.at(warehouse)
     wh.require()
     con = connect(wh)
@@ -132,10 +117,6 @@ def _unmatched(s: ReconcileSummary) -> str:
         for r in s.unmatched.to_pylist()
     )
     return f"Not reconciled: {s.unmatched_calls:,} call(s), {money(s.unmatched_cost_usd)}: {parts}"
-
-
-def _day(text: str | None, option: str) -> date | None:
-    return parse_day(text, option) if text is not None else None
 
 
 def register(app: typer.Typer) -> None:

@@ -15,9 +15,8 @@ from typing import Annotated
 import typer
 
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console, err_console
+from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
-from llmfinops.metrics import resolve_period
-from llmfinops.metrics.period import PERIOD_HELP, parse_day
 from llmfinops.store import Warehouse
 
 EXIT_EMPTY = 3
@@ -38,23 +37,10 @@ def report(
             case_sensitive=False,
         ),
     ] = Kind.showback,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", "-p", help=f"{PERIOD_HELP}. Default: last-week.", show_default=False),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option("--since", help="First day, YYYY-MM-DD (inclusive, 00:00 UTC).", show_default=False),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="End day, YYYY-MM-DD (exclusive).", show_default=False)
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Today for relative periods, YYYY-MM-DD (default: today UTC).", show_default=False
-        ),
-    ] = None,
+    period: PeriodOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     out: Annotated[
         str | None,
         typer.Option(
@@ -85,9 +71,7 @@ def report(
     """
     from llmfinops.report import make_report  # matplotlib loads only when a report is made
 
-    day = {"--since": since, "--until": until, "--as-of": as_of}
-    dates = {opt: parse_day(text, opt) if text is not None else None for opt, text in day.items()}
-    span = resolve_period(period, dates["--since"], dates["--until"], dates["--as-of"])
+    span = period_from_options(period, since, until, as_of)
     result = make_report(
         Warehouse.at(warehouse), kind.value, span, load_config(config), out=out, csv_dir=csv_dir
     )

@@ -1,0 +1,39 @@
+"""The period options every reporting command shares, and their one translation into a Period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from llmfinops.metrics.period import PERIOD_HELP, Period, parse_day, resolve_period
+
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help=f"{PERIOD_HELP}. Default: last-week.", show_default=False),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="First day, YYYY-MM-DD (inclusive, 00:00 UTC).", show_default=False),
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="End day, YYYY-MM-DD (exclusive).", show_default=False)
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Today for relative periods, YYYY-MM-DD (default: today UTC).", show_default=False
+    ),
+]
+
+
+def period_from_options(
+    period: str | None, since: str | None, until: str | None, as_of: str | None
+) -> Period:
+    """The period the options name (QueryError, with the option's name, for a bad date)."""
+    return resolve_period(period, _day(since, "--since"), _day(until, "--until"), _day(as_of, "--as-of"))
+
+
+def _day(text: str | None, option: str) -> date | None:
+    return parse_day(text, option) if text is not None else None

@@ -1,0 +1,29 @@
+-- The calls of a period, each with the value of its group: what every metric starts from.
+-- calls_in_period(since, until, group_by) -> the `calls` columns plus `grp` (VARCHAR).
+-- since (inclusive) and until (exclusive) are TIMESTAMPTZ; a call belongs to the period by its ts.
+-- group_by names the dimension: feature, team, user_tier, model, model_tier, provider,
+-- prompt_version, day (UTC date), week (ISO week, Monday start, UTC: 2026-W47), none ('all');
+-- any other name is an error rather than one silent group. A NULL dimension value is a group of
+-- its own. The same bounds on the hive column `day` let DuckDB skip other days' files;
+-- timezone('UTC', …) takes the UTC day whatever the session's time zone.
+CREATE OR REPLACE MACRO calls_in_period(since, until, group_by) AS TABLE
+    SELECT
+        CASE group_by
+            WHEN 'feature' THEN feature
+            WHEN 'team' THEN team
+            WHEN 'user_tier' THEN user_tier
+            WHEN 'model' THEN model
+            WHEN 'model_tier' THEN model_tier
+            WHEN 'provider' THEN provider
+            WHEN 'prompt_version' THEN prompt_version
+            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
+            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
+            WHEN 'none' THEN 'all'
+            WHEN 'user_id' THEN user_id
+            ELSE error('unknown group_by ' || group_by)
+        END AS grp,
+        *
+    FROM calls
+    WHERE ts >= CAST(since AS TIMESTAMPTZ) AND ts < CAST(until AS TIMESTAMPTZ)
+        AND day >= CAST(timezone('UTC', CAST(since AS TIMESTAMPTZ)) AS DATE)
+        AND day <= CAST(timezone('UTC', CAST(until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE);

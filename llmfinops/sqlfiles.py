@@ -105,10 +105,16 @@ def macro_sql(name: str) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Install every ``metric_*.sql`` query as a table macro of the same name."""
+    """Install ``calls_in_period`` and every ``metric_*.sql`` query as a table macro of the same name."""
+    install_period_macro(con)
     for name in names():
         if name.startswith(MACRO_PREFIX):
             con.execute(macro_sql(name))
+
+
+def install_period_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """``calls_in_period(since, until, group_by)``, which every metric selects from (needs ``calls``)."""
+    execute_script(con, "calls_in_period")
 
 
 def quote_ident(name: str) -> str:

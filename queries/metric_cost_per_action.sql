@@ -24,29 +24,13 @@
 --   unpriced_calls    BIGINT   calls with cost_usd NULL
 WITH period_calls AS (
     SELECT
-        CASE $group_by
-            WHEN 'feature' THEN feature
-            WHEN 'team' THEN team
-            WHEN 'user_tier' THEN user_tier
-            WHEN 'model' THEN model
-            WHEN 'model_tier' THEN model_tier
-            WHEN 'provider' THEN provider
-            WHEN 'prompt_version' THEN prompt_version
-            WHEN 'day' THEN strftime(timezone('UTC', ts), '%Y-%m-%d')
-            WHEN 'week' THEN strftime(timezone('UTC', ts), '%G-W%V')
-            WHEN 'none' THEN 'all'
-            ELSE error('unknown group_by ' || $group_by)
-        END AS grp,
+        grp,
         coalesce('action:' || action_id, 'task:' || task_id, 'call:' || call_id) AS action_key,
         ts,
         step,
         call_id,
         cost_usd
-    FROM calls
-    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-        -- The same bounds on the hive column let DuckDB skip the other days' files.
-        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+    FROM calls_in_period($since, $until, $group_by)
 ),
 actions AS (
     SELECT

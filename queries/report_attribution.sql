@@ -13,10 +13,7 @@
 --   share_of_spend      DOUBLE   cost_without_usd / the period's priced cost; NULL when that is 0
 WITH period_calls AS (
     SELECT team, feature, user_id, cost_usd
-    FROM calls
-    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+    FROM calls_in_period($since, $until, 'none')
 ),
 totals AS (
     SELECT

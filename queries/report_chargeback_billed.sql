@@ -25,10 +25,7 @@ WITH billed AS (
 ),
 logged AS (
     SELECT provider, CAST(timezone('UTC', ts) AS DATE) AS utc_day, coalesce(sum(cost_usd), 0) AS cost_usd
-    FROM calls
-    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+    FROM calls_in_period($since, $until, 'none')
     GROUP BY ALL
 ),
 joined AS (

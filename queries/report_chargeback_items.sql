@@ -21,10 +21,7 @@ SELECT
     count(*) AS calls,
     coalesce(sum(cost_usd), 0) AS cost_usd,
     count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
-FROM calls
-WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-    AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-    AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
-    AND team IS NOT NULL
+FROM calls_in_period($since, $until, 'none')
+WHERE team IS NOT NULL
 GROUP BY team, feature, model
 ORDER BY team, cost_usd DESC, feature NULLS LAST, model NULLS LAST

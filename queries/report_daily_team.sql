@@ -15,10 +15,7 @@
 --   cost_usd  DOUBLE   priced cost that day
 WITH period_calls AS (
     SELECT team, CAST(timezone('UTC', ts) AS DATE) AS utc_day, cost_usd
-    FROM calls
-    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+    FROM calls_in_period($since, $until, 'none')
 ),
 days AS (
     SELECT CAST(d AS DATE) AS utc_day

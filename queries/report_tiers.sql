@@ -46,11 +46,8 @@ economics AS (
 ),
 user_costs AS (
     SELECT user_tier, user_id, coalesce(sum(cost_usd), 0) AS cost_usd
-    FROM calls
-    WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-        AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-        AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
-        AND user_id IS NOT NULL
+    FROM calls_in_period($since, $until, 'none')
+    WHERE user_id IS NOT NULL
     GROUP BY ALL
 ),
 ceilings AS (

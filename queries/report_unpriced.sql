@@ -19,10 +19,7 @@ SELECT
     count(*) AS calls,
     CAST(coalesce(sum(input_tokens) FILTER (WHERE cost_usd IS NULL), 0) AS BIGINT) AS input_tokens,
     CAST(coalesce(sum(output_tokens) FILTER (WHERE cost_usd IS NULL), 0) AS BIGINT) AS output_tokens
-FROM calls
-WHERE ts >= CAST($since AS TIMESTAMPTZ) AND ts < CAST($until AS TIMESTAMPTZ)
-    AND day >= CAST(timezone('UTC', CAST($since AS TIMESTAMPTZ)) AS DATE)
-    AND day <= CAST(timezone('UTC', CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE)
+FROM calls_in_period($since, $until, 'none')
 GROUP BY provider, model
 HAVING count(*) FILTER (WHERE cost_usd IS NULL) > 0
 ORDER BY unpriced_calls DESC, provider NULLS LAST, model NULLS LAST

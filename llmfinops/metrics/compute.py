@@ -34,6 +34,7 @@ def compute(
             f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
         )
     set_tier_economics(con, config)
+    sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
     return sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
 
 

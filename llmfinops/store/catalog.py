@@ -13,6 +13,7 @@ carries on — the Parquet store is the truth, the file is a window onto it.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -102,11 +103,22 @@ def refresh_catalog(wh: Warehouse) -> str | None:
         con.execute(
             "CREATE OR REPLACE TABLE llmfinops_meta AS SELECT $v AS catalog_version, $p AS warehouse, "
             "$f AS side_files",
-            {"v": CATALOG_VERSION, "p": str(wh.root), "f": _side_files_present(wh)},
+            {"v": _definitions_version(), "p": str(wh.root), "f": _side_files_present(wh)},
         )
+    except duckdb.Error as exc:
+        # The store is already committed; a view that cannot be written must not fail the run.
+        return f"could not refresh the views in {wh.catalog_path.name}: {exc}"
     finally:
         con.close()
     return None
+
+
+def _definitions_version() -> str:
+    """CATALOG_VERSION plus a hash of the macro SQL, so an upgrade that changes a metric's
+    definition rewrites the analyst file on the next ingest."""
+    texts = [sqlfiles.load(n) for n in sqlfiles.names() if n.startswith(sqlfiles.MACRO_PREFIX)]
+    digest = hashlib.sha256("\n".join([sqlfiles.load("calls_in_period"), *texts]).encode()).hexdigest()
+    return f"{CATALOG_VERSION}:{digest[:12]}"
 
 
 def catalog_is_current(wh: Warehouse, had_data_before: bool) -> bool:
@@ -123,7 +135,7 @@ def catalog_is_current(wh: Warehouse, had_data_before: bool) -> bool:
         row = []
     finally:
         con.close()
-    return bool(row) and row[0] == (CATALOG_VERSION, str(wh.root), _side_files_present(wh))
+    return bool(row) and row[0] == (_definitions_version(), str(wh.root), _side_files_present(wh))
 
 
 def catalog_path(wh: Warehouse) -> Path:

@@ -252,7 +252,8 @@ def _commit(
             con.execute("CREATE TEMP TABLE existing_ids (call_id VARCHAR)")
         prepared = wh.staging_dir / run_id / "prepared.parquet"
         con.execute(
-            f"COPY ({sqlfiles.load('ingest_prepare')}) TO '{_q(prepared)}' (FORMAT parquet, COMPRESSION snappy)"
+            f"COPY ({sqlfiles.load('ingest_prepare')}) TO '{_q(prepared)}' "
+            "(FORMAT parquet, COMPRESSION snappy)"
         ).fetchall()
         con.execute(f"CREATE TEMP VIEW prepared AS SELECT * FROM read_parquet('{_q(prepared)}')")
         pairs = _model_pairs(con, current)

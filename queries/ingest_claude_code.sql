@@ -1,8 +1,10 @@
 -- Claude Code local session logs (~/.claude/projects/<project>/<session>.jsonl and
 -- <session>/subagents/agent-*.jsonl) -> canonical calls.
--- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one JSON object per line.
--- Parameters: $source_file, $source, $project (the encoded project directory name).
--- Output: line_no, reason, the canonical columns except the priced ones, and dedup_priority.
+-- Input: relation `lines(line_no BIGINT, raw VARCHAR, source_file VARCHAR, file_seq BIGINT)`, one
+-- JSON object per line; lines of many session files may come in one relation.
+-- Parameters: $source. The project is the encoded directory of the session file
+-- (<project>/<session>.jsonl, or <project>/<session>/subagents/agent-*.jsonl).
+-- Output: line_no, reason, the canonical columns except the priced ones, dedup_priority, file_seq.
 -- Calls are the `assistant` lines with a message.usage; user, summary and progress lines and
 -- `<synthetic>` (API error placeholder) lines are not calls and are skipped, not quarantined.
 -- Tokens by Anthropic's rule (usage_anthropic: cache reads and writes are separate from
@@ -19,6 +21,9 @@ WITH fields AS (
     SELECT
         line_no,
         raw,
+        source_file,
+        file_seq,
+        regexp_extract(source_file, '([^/]+)/(?:[^/]+/subagents/)?[^/]+$', 1) AS project,
         -- one parse per line, keeping only the small fields (never the message content)
         TRY(json_transform(raw, '{
             "type": "VARCHAR", "timestamp": "VARCHAR", "sessionId": "VARCHAR", "requestId": "VARCHAR",
@@ -85,9 +90,9 @@ SELECT
     CAST(NULL AS DOUBLE) AS latency_ms,
     CAST(NULL AS VARCHAR) AS prompt_version,
     $source AS source,
-    $source_file AS source_file,
+    source_file,
     CASE WHEN valid THEN map_from_entries(list_filter([
-        {'key': 'project', 'value': $project},
+        {'key': 'project', 'value': nullif(project, '')},
         {'key': 'version', 'value': r.version},
         {'key': 'git_branch', 'value': left(r.gitBranch, 200)},
         {'key': 'agent_id', 'value': r.agentId},
@@ -96,5 +101,6 @@ SELECT
     ], lambda e: e.value IS NOT NULL)) END AS tags,
     -(u.input_tokens + u.output_tokens)
         + CASE WHEN sidechain THEN 0.5 ELSE 0 END
-        + 0.4 * least(greatest((epoch(ts_n) - 1.5e9) / 8e8, 0), 0.999) AS dedup_priority
+        + 0.4 * least(greatest((epoch(ts_n) - 1.5e9) / 8e8, 0), 0.999) AS dedup_priority,
+    file_seq
 FROM calls

@@ -1,6 +1,7 @@
 -- Native application call logs (JSON Lines, or CSV/Parquet rows turned into JSON) -> canonical calls.
--- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one JSON object per line.
--- Parameters: $source_file (recorded on every row), $source (ingester name), $tag_keys and
+-- Input: relation `lines(line_no BIGINT, raw VARCHAR, source_file VARCHAR, file_seq BIGINT)`, one
+-- JSON object per line; lines of several small files may come in one relation.
+-- Parameters: $source (ingester name), $tag_keys and
 -- $tag_paths (the extra fields to keep as tags and their JSON pointers, found per chunk by
 -- queries/native_tag_keys.sql so that each record is parsed once, not once per field).
 -- Output: line_no, reason (NULL for a usable record, else why it is quarantined), and the
@@ -11,6 +12,8 @@ WITH fields AS (
     SELECT
         line_no,
         raw,
+        source_file,
+        file_seq,
         -- one parse per record; NULL when the line is not JSON at all
         TRY(json_transform(raw, '{
             "ts": "VARCHAR", "timestamp": "VARCHAR", "call_id": "VARCHAR", "request_id": "VARCHAR",
@@ -74,6 +77,8 @@ canonical AS (
     SELECT
         line_no,
         raw,
+        source_file,
+        file_seq,
         valid,
         is_object,
         r,
@@ -145,7 +150,7 @@ SELECT
     TRY_CAST(r.latency_ms AS DOUBLE) AS latency_ms,
     nullif(trim(r.prompt_version), '') AS prompt_version,
     $source AS source,
-    $source_file AS source_file,
+    source_file,
     CAST(CASE WHEN is_object AND len($tag_keys) > 0 THEN map_from_entries(list_transform(
         list_filter(
             list_transform(json_extract(raw, $tag_paths), lambda v, i: {'key': $tag_keys[i], 'value': v}),
@@ -153,5 +158,6 @@ SELECT
             lambda e: json_type(e.value) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')
                 AND length(json_extract_string(e.value, '$')) <= 200),
         lambda e: {'key': e.key, 'value': json_extract_string(e.value, '$')}))
-    END AS MAP(VARCHAR, VARCHAR)) AS tags
+    END AS MAP(VARCHAR, VARCHAR)) AS tags,
+    file_seq
 FROM canonical

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+
 from llmfinops import sqlfiles
 from llmfinops.ingest.jsoninput import head_matches, is_json_lines
 from llmfinops.ingest.sources import SourceFile
@@ -40,10 +42,17 @@ class ClaudeCodeIngester:
             head, r'"type"\s*:\s*"summary"', r'"leafUuid"\s*:'
         )
 
+    def batchable(self, src: SourceFile) -> bool:
+        """Session files are many and small: they share staging queries (see the pipeline)."""
+        return True
+
+    def stage_lines(self, lines: pa.Table, ctx: ReadContext) -> None:
+        """Stage lines of one or more session files (``lines`` carries each line's file)."""
+        ctx.stage_chunks(sqlfiles.load("ingest_claude_code"), [lines], {})
+
     def read(self, src: SourceFile, ctx: ReadContext) -> None:
         sql = sqlfiles.load("ingest_claude_code")
-        params = {"source_file": src.name, "project": project_of(src)}
-        ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), params)
+        ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), {})
 
 
 INGESTER = ClaudeCodeIngester()

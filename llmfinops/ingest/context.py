@@ -12,7 +12,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ class ReadContext:
         """The file's lines in bounded Arrow chunks, from where the last run stopped."""
         previous = self.start_offset
         for chunk in line_chunks(src.path, start_offset=self.start_offset, start_line=self.start_line):
-            yield chunk
+            yield replace(chunk, lines=with_file(chunk.lines, src.name, self.file_seq))
             self.progress.bytes_read = chunk.end_offset
             self.progress.lines_read = chunk.last_line
             if self.on_bytes:
@@ -86,9 +86,11 @@ class ReadContext:
         target = self.staging_dir / f"f{self.file_seq:06d}-p{part:06d}.parquet"
         cols = ", ".join([*STAGE_PREFIX, *STAGE_COLUMNS])
         priority = "dedup_priority" if any(r[0] == "dedup_priority" for r in rel_columns) else "NULL"
+        # a query over lines of several files says each row's file_seq; others are this file's
+        file_seq = "file_seq" if any(r[0] == "file_seq" for r in rel_columns) else str(self.file_seq)
         copy = (
             f"COPY (SELECT {cols}, CAST({priority} AS DOUBLE) AS dedup_priority, "
-            f"{self.file_seq}::BIGINT AS file_seq FROM ({sql})) "
+            f"CAST({file_seq} AS BIGINT) AS file_seq FROM ({sql})) "
             f"TO {_literal(str(target))} (FORMAT parquet, COMPRESSION snappy)"
         )
         con.execute(copy, params).fetchall()
@@ -180,6 +182,14 @@ class ReadContext:
             want = _STAGE_TYPES[name]
             if _norm(got[name]) != _norm(want) and got[name] != '"NULL"':
                 raise SchemaMismatch(f"ingester {self.source}: column {name} is {got[name]}, not {want}")
+
+
+def with_file(lines: pa.Table, source_file: str, file_seq: int) -> pa.Table:
+    """``lines`` with the file they came from on every line, so one query can read many files."""
+    n = lines.num_rows
+    return lines.append_column("source_file", pa.repeat(source_file, n)).append_column(
+        "file_seq", pa.repeat(pa.scalar(file_seq, pa.int64()), n)
+    )
 
 
 def _norm(duck_type: str) -> str:

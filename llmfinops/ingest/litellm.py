@@ -42,7 +42,10 @@ class LiteLLMIngester:
         if not _is_csv(src):
             stage_records(src, ctx, sql, params)
             return
-        ctx.con.execute(sqlfiles.load("lines_from_csv"), {"path": src.name})
+        ctx.con.execute(
+            sqlfiles.load("lines_from_csv"),
+            {"path": src.name, "source_file": src.name, "file_seq": ctx.file_seq},
+        )
         try:
             ctx.stage(sql, params)
             stage_csv_rejects(ctx, params)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.ingest.sources import SourceFile
@@ -48,18 +49,26 @@ class NativeIngester:
         first = head.lstrip()[:1]
         return first in (b"{", b"[", b"")  # a first line that is not JSON is quarantined, not skipped
 
+    def batchable(self, src: SourceFile) -> bool:
+        """JSON Lines files can share one staging query with other small files (see the pipeline)."""
+        return _kind(src, src.head(4)) == "jsonl"
+
+    def stage_lines(self, lines: pa.Table, ctx: ReadContext) -> None:
+        """Stage lines of one or more JSON Lines files (``lines`` carries each line's file)."""
+        ctx.stage_chunks(sqlfiles.load("ingest_native"), [lines], {}, _tag_fields)
+
     def read(self, src: SourceFile, ctx: ReadContext) -> None:
         kind = _kind(src, src.head(4))
         sql = sqlfiles.load("ingest_native")
         params = {"source_file": src.name}
         if kind == "jsonl":
-            ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), params, _tag_fields)
+            ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), {}, _tag_fields)
             return
         # Whole-file formats: each row becomes one JSON object with the header's names.
-        if kind == "csv":
-            ctx.con.execute(sqlfiles.load("lines_from_csv"), {"path": src.name})
-        else:
-            ctx.con.execute(sqlfiles.load("lines_from_parquet"), {"path": src.name})
+        file_params = {"path": src.name, "source_file": src.name, "file_seq": ctx.file_seq}
+        ctx.con.execute(
+            sqlfiles.load("lines_from_csv" if kind == "csv" else "lines_from_parquet"), file_params
+        )
         try:
             ctx.stage(sql, {**params, **_tag_fields(ctx.con)})
             if kind == "csv":

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -26,6 +27,7 @@ from llmfinops import schema, sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import InputError
 from llmfinops.ingest import registry
+from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
 from llmfinops.ingest.sources import SourceFile, discover
 from llmfinops.pricing import catalog as price_catalog
@@ -151,6 +153,7 @@ def _ingest_locked(
             progress(min(done, total_bytes), total_bytes)
 
     new_manifest = dict(manifest)
+    small = SmallFiles(con, staging, on_bytes)
     for seq, (src, ingester) in enumerate(plan):
         prior = manifest.get(src.name)
         start_offset, start_line = 0, 0
@@ -169,6 +172,11 @@ def _ingest_locked(
             if grown:
                 start_offset, start_line = prior["bytes_read"], prior["lines_read"]
                 on_bytes(start_offset)
+        if start_offset == 0 and batchable(ingester, src):
+            read = small.add(src, seq, ingester)
+            summary.files_read += 1
+            new_manifest[src.name] = _manifest_row(src, ingester.name, read)
+            continue
         ctx = ReadContext(
             con=con,
             staging_dir=staging,
@@ -183,15 +191,8 @@ def _ingest_locked(
         summary.files_read += 1
         for name, n in ctx.progress.side_rows.items():
             summary.aggregate_rows[name] = summary.aggregate_rows.get(name, 0) + n
-        new_manifest[src.name] = {
-            "path": src.name,
-            "source": ingester.name,
-            "size": src.size,
-            "mtime_ns": src.mtime_ns,
-            "bytes_read": ctx.progress.bytes_read,
-            "lines_read": ctx.progress.lines_read,
-            "head_hash": src.head_hash(src.size),
-        }
+        new_manifest[src.name] = _manifest_row(src, ingester.name, ctx.progress)
+    small.flush()
 
     staged_files = sorted(str(p) for p in staging.glob("f*.parquet"))
     # Views cannot hold bound parameters; the globs are our own staging paths.
@@ -352,6 +353,19 @@ def _register_dimensions(con: duckdb.DuckDBPyConnection, config: Config) -> None
             raise InputError(f"users file {config.users_file} needs a header with user_id: {exc}") from None
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE users (user_id VARCHAR, user_tier VARCHAR, team VARCHAR)")
+
+
+def _manifest_row(src: SourceFile, source: str, read: FileProgress) -> dict[str, Any]:
+    """What the next run needs to skip an unchanged file or resume a grown one."""
+    return {
+        "path": src.name,
+        "source": source,
+        "size": src.size,
+        "mtime_ns": src.mtime_ns,
+        "bytes_read": read.bytes_read,
+        "lines_read": read.lines_read,
+        "head_hash": src.head_hash(src.size),
+    }
 
 
 def _read_manifest(generation: Path | None) -> dict[str, dict]:

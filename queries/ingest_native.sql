@@ -137,13 +137,15 @@ SELECT
     nullif(trim(r.session_id), '') AS session_id,
     as_count(r.step) AS step,
     CASE
-        WHEN lower(r.status) IN ('error', 'failed', 'failure', 'fail', 'timeout', 'cancelled') THEN 'error'
+        WHEN lower(trim(r.status)) IN ('error', 'failed', 'failure', 'fail', 'timeout', 'cancelled', 'canceled')
+            THEN 'error'
         WHEN TRY_CAST(r.status AS INTEGER) >= 400 THEN 'error'
         ELSE 'ok'
     END AS status,
-    CASE lower(r.task_outcome)
-        WHEN 'success' THEN 'success' WHEN 'succeeded' THEN 'success' WHEN 'ok' THEN 'success'
-        WHEN 'failure' THEN 'failure' WHEN 'failed' THEN 'failure' WHEN 'fail' THEN 'failure'
+    CASE
+        WHEN lower(trim(r.task_outcome)) IN ('success', 'succeeded', 'ok', 'completed', 'passed') THEN 'success'
+        WHEN lower(trim(r.task_outcome)) IN ('failure', 'failed', 'fail', 'error', 'errored', 'timeout', 'aborted',
+                                            'cancelled', 'canceled') THEN 'failure'
     END AS task_outcome,
     coalesce(TRY_CAST(coalesce(r.response_cache_hit, r.cache_hit) AS BOOLEAN), FALSE) AS response_cache_hit,
     coalesce(TRY_CAST(r.batch AS BOOLEAN), FALSE) AS batch,

@@ -245,8 +245,10 @@ def _commit(
         quarantine = None
     else:
         if existing_files:
+            # Only the stored ids this run could collide with: memory follows the run, not the store.
             con.execute(
-                "CREATE TEMP TABLE existing_ids AS SELECT DISTINCT call_id FROM read_parquet($f)",
+                "CREATE TEMP TABLE existing_ids AS SELECT DISTINCT call_id FROM read_parquet($f) "
+                "WHERE call_id IN (SELECT call_id FROM staged WHERE reason IS NULL)",
                 {"f": existing_files},
             )
         else:

@@ -5,7 +5,8 @@
 Generates N native records (tools/samplegen.py bulk), then times, each in its own process:
   bare:      duckdb  COPY (SELECT * FROM read_json(FILE)) TO 'x.parquet'
   llmfinops: llmfinops ingest FILE  (parse, validate, quarantine, dedupe, price, partition, commit)
-and prints records/s for both, their ratio and each process's peak RSS.
+and prints records/s for both, their ratio and each process's peak RSS; then runs
+benchmarks/bench_metrics.py on the new store (all nine metrics for one month).
 Target (issue #2): 10M records at >= 0.5x the bare copy's throughput, peak memory < 2 GB.
 """
 
@@ -60,6 +61,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--workdir", type=Path, default=None, help="keep files here (default: a temp dir)")
+    parser.add_argument(
+        "--skip-metrics", action="store_true", help="do not time the metrics on the new store"
+    )
     args = parser.parse_args()
 
     import samplegen  # tools/samplegen.py
@@ -82,6 +86,11 @@ def main() -> None:
     print(f"ratio (ours / bare)   {bare.seconds / ours.seconds:7.2f}x throughput")
     again = llmfinops_ingest(src, work / "wh")
     print(f"re-ingest (no-op)     {again.seconds:7.1f} s  peak {again.peak_mb:7.0f} MB")
+    if not args.skip_metrics:
+        # The metrics step (issue #3): all nine metrics for one month of this store.
+        subprocess.run(
+            [sys.executable, str(HERE / "bench_metrics.py"), "--warehouse", str(work / "wh")], check=True
+        )
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 

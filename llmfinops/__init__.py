@@ -2,12 +2,19 @@
 
 The library is usable without the CLI::
 
-    from llmfinops import Warehouse, ingest_paths
-    wh = Warehouse("llmfinops-data")
-    summary = ingest_paths(wh, ["sample_logs/"])
+    from llmfinops import Warehouse, ingest_paths, load_config, connect
+    wh = Warehouse.at("llmfinops-data")
+    summary = ingest_paths(wh, ["sample_logs/"], config=load_config("examples/llmfinops.toml"))
+    con = connect(wh)  # DuckDB with the calls/prices/quarantine views and the metric macros
+
+``import llmfinops`` stays light (no typer or rich); the names below load on first use.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from llmfinops.errors import LlmFinopsError
 
@@ -16,4 +23,20 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["LlmFinopsError", "__version__"]
+_PUBLIC = {
+    "Warehouse": "llmfinops.store",
+    "connect": "llmfinops.store",
+    "ingest_paths": "llmfinops.ingest.pipeline",
+    "reprice": "llmfinops.pricing.reprice",
+    "load_config": "llmfinops.config",
+    "compute": "llmfinops.metrics",
+    "resolve_period": "llmfinops.metrics",
+}
+
+__all__ = ["LlmFinopsError", "__version__", *_PUBLIC]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'llmfinops' has no attribute {name!r}")

@@ -1,4 +1,5 @@
--- The calls of a period, each with the value of its group: what every metric starts from.
+-- The calls of a period, each with the value of its group: what every metric starts from;
+-- and the user-days of a period, for the per-user metrics.
 -- calls_in_period(since, until, group_by) -> the `calls` columns plus `grp` (VARCHAR).
 -- since (inclusive) and until (exclusive) are TIMESTAMPTZ; a call belongs to the period by its ts.
 -- group_by names the dimension: feature, team, user_tier, model, model_tier, provider,
@@ -27,3 +28,17 @@ CREATE OR REPLACE MACRO calls_in_period(since, until, group_by) AS TABLE
     WHERE ts >= CAST(since AS TIMESTAMPTZ) AND ts < CAST(until AS TIMESTAMPTZ)
         AND day >= CAST(timezone('UTC', CAST(since AS TIMESTAMPTZ)) AS DATE)
         AND day <= CAST(timezone('UTC', CAST(until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE);
+
+-- User-days of a period: one row per (group, user, UTC day with a call) of calls with a user_id:
+-- the user's priced cost that day (unpriced calls add nothing) and how many calls were unpriced.
+-- user_days_in_period(since, until, group_by) -> grp, user_id, utc_day, cost_usd, unpriced_calls.
+CREATE OR REPLACE MACRO user_days_in_period(since, until, group_by) AS TABLE
+    SELECT
+        grp,
+        user_id,
+        CAST(timezone('UTC', ts) AS DATE) AS utc_day,
+        coalesce(sum(cost_usd), 0) AS cost_usd,
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+    FROM calls_in_period(since, until, group_by)
+    WHERE user_id IS NOT NULL
+    GROUP BY ALL;

@@ -23,24 +23,8 @@
 --   cost_to_arpu          DOUBLE   (cost_per_active_user * 30 / days in the period) / arpu_usd_month;
 --                                  NULL without a (non-zero) ARPU
 --   unpriced_calls        BIGINT   calls with cost_usd NULL
-WITH period_calls AS (
-    SELECT
-        grp,
-        user_id,
-        CAST(timezone('UTC', ts) AS DATE) AS utc_day,
-        cost_usd
-    FROM calls_in_period($since, $until, $group_by)
-    WHERE user_id IS NOT NULL
-),
-user_days AS (
-    SELECT
-        grp,
-        user_id,
-        utc_day,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
-    FROM period_calls
-    GROUP BY grp, user_id, utc_day
+WITH user_days AS (
+    SELECT * FROM user_days_in_period($since, $until, $group_by)
 ),
 per_group AS (
     SELECT

@@ -19,24 +19,8 @@
 --   p95             DOUBLE   95th percentile user-day cost, USD
 --   max             DOUBLE   most expensive user-day, USD
 --   unpriced_calls  BIGINT   calls with cost_usd NULL (they add nothing)
-WITH period_calls AS (
-    SELECT
-        grp,
-        user_id,
-        CAST(timezone('UTC', ts) AS DATE) AS utc_day,
-        cost_usd
-    FROM calls_in_period($since, $until, $group_by)
-    WHERE user_id IS NOT NULL
-),
-user_days AS (
-    SELECT
-        grp,
-        user_id,
-        utc_day,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
-    FROM period_calls
-    GROUP BY grp, user_id, utc_day
+WITH user_days AS (
+    SELECT * FROM user_days_in_period($since, $until, $group_by)
 )
 SELECT
     grp AS "group",

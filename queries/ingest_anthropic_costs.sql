@@ -1,5 +1,5 @@
 -- Anthropic Admin cost report pages (GET /v1/organizations/cost_report) -> billed_costs rows.
--- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one page per row:
+-- Input: `page_results` (queries/ingest_report_pages.sql): the pages in `lines`, one per row:
 --   {data: [{starting_at, ending_at, results: [{amount, currency, workspace_id, description, cost_type,
 --    token_type, model, service_tier, context_window, …}]}], has_more, next_page}
 -- Parameters: $source_file, $source.
@@ -8,33 +8,14 @@
 -- cost_usd = amount / 100 (in decimal arithmetic, then rounded once to a double). line_item = description (else
 -- cost_type); cost_type, token_type, service_tier, context_window, inference_geo and speed go
 -- to other_dims (part of the key). A non-USD amount is quarantined.
-WITH parsed AS (
-    SELECT line_no, json_valid(raw) AS valid, CASE WHEN json_valid(raw) THEN json(raw) END AS j
-    FROM lines
-    WHERE trim(raw) <> ''
-),
-pages AS (
-    SELECT line_no, valid, coalesce(json_type(j, '$.data') = 'ARRAY', FALSE) AS is_page, j
-    FROM parsed
-),
-buckets AS (
-    SELECT *, unnest(CASE WHEN is_page THEN json_extract(j, '$.data[*]') ELSE [NULL::JSON] END) AS b
-    FROM pages
-),
-results AS (
-    SELECT
-        *,
-        unnest(CASE WHEN b IS NULL THEN [NULL::JSON] ELSE coalesce(json_extract(b, '$.results[*]'), []) END) AS r
-    FROM buckets
-),
-counted AS (
+WITH counted AS (
     SELECT
         *,
         parse_ts(json_extract_string(b, '$.starting_at')) AS start_ts,
         parse_ts(json_extract_string(b, '$.ending_at')) AS end_ts,
         TRY_CAST(json_extract_string(r, '$.amount') AS DECIMAL(36, 12)) AS cents,
         upper(json_extract_string(r, '$.currency')) AS currency
-    FROM results
+    FROM page_results
 )
 SELECT
     line_no,

@@ -1,5 +1,5 @@
 -- Anthropic Admin usage report pages (GET /v1/organizations/usage_report/messages) -> usage_buckets rows.
--- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one page per row:
+-- Input: `page_results` (queries/ingest_report_pages.sql): the pages in `lines`, one per row:
 --   {data: [{starting_at, ending_at, results: [result]}], has_more, next_page}
 -- Parameters: $source_file, $source.
 -- Output: line_no, reason and the columns of schema.USAGE_BUCKETS; one row per result.
@@ -8,33 +8,14 @@
 -- service_tier 'batch' -> batch TRUE. account_id (the organisation member) -> user_id; grouping
 -- dimensions without a column (context_window, inference_geo, speed, service_account_id) ->
 -- other_dims, so buckets that differ only by them stay apart.
-WITH parsed AS (
-    SELECT line_no, json_valid(raw) AS valid, CASE WHEN json_valid(raw) THEN json(raw) END AS j
-    FROM lines
-    WHERE trim(raw) <> ''
-),
-pages AS (
-    SELECT line_no, valid, coalesce(json_type(j, '$.data') = 'ARRAY', FALSE) AS is_page, j
-    FROM parsed
-),
-buckets AS (
-    SELECT *, unnest(CASE WHEN is_page THEN json_extract(j, '$.data[*]') ELSE [NULL::JSON] END) AS b
-    FROM pages
-),
-results AS (
-    SELECT
-        *,
-        unnest(CASE WHEN b IS NULL THEN [NULL::JSON] ELSE coalesce(json_extract(b, '$.results[*]'), []) END) AS r
-    FROM buckets
-),
-counted AS (
+WITH counted AS (
     SELECT
         *,
         parse_ts(json_extract_string(b, '$.starting_at')) AS start_ts,
         parse_ts(json_extract_string(b, '$.ending_at')) AS end_ts,
         lower(json_extract_string(r, '$.service_tier')) AS tier,
         usage_anthropic_report(r) AS u
-    FROM results
+    FROM page_results
 )
 SELECT
     line_no,

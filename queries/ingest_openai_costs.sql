@@ -1,5 +1,5 @@
 -- OpenAI Admin Costs API pages (GET /v1/organization/costs) -> billed_costs rows.
--- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one page per row:
+-- Input: `page_results` (queries/ingest_report_pages.sql): the pages in `lines`, one per row:
 --   {object: "page", data: [{start_time, end_time, results: [{amount: {value, currency}, line_item,
 --    project_id, api_key_id, quantity, quantity_unit}]}], has_more, next_page}
 -- Parameters: $source_file, $source.
@@ -7,26 +7,7 @@
 -- amount.value is float dollars. line_item is kept verbatim; when it has the "<model>, <kind>"
 -- form seen in practice (the API does not specify it), model is the part before the comma.
 -- A non-USD amount is quarantined: cost_usd only ever holds dollars.
-WITH parsed AS (
-    SELECT line_no, json_valid(raw) AS valid, CASE WHEN json_valid(raw) THEN json(raw) END AS j
-    FROM lines
-    WHERE trim(raw) <> ''
-),
-pages AS (
-    SELECT line_no, valid, coalesce(json_type(j, '$.data') = 'ARRAY', FALSE) AS is_page, j
-    FROM parsed
-),
-buckets AS (
-    SELECT *, unnest(CASE WHEN is_page THEN json_extract(j, '$.data[*]') ELSE [NULL::JSON] END) AS b
-    FROM pages
-),
-results AS (
-    SELECT
-        *,
-        unnest(CASE WHEN b IS NULL THEN [NULL::JSON] ELSE coalesce(json_extract(b, '$.results[*]'), []) END) AS r
-    FROM buckets
-),
-counted AS (
+WITH counted AS (
     SELECT
         *,
         parse_ts(json_extract_string(b, '$.start_time')) AS start_ts,
@@ -34,7 +15,7 @@ counted AS (
         json_extract_string(r, '$.amount.value') AS amount,
         upper(json_extract_string(r, '$.amount.currency')) AS currency,
         json_extract_string(r, '$.line_item') AS line_item
-    FROM results
+    FROM page_results
 )
 SELECT
     line_no,

@@ -1,5 +1,5 @@
 -- OpenAI Admin Usage API pages (GET /v1/organization/usage/completions) -> usage_buckets rows.
--- Input: relation `lines(line_no BIGINT, raw VARCHAR)`, one page per row:
+-- Input: `page_results` (queries/ingest_report_pages.sql): the pages in `lines`, one per row:
 --   {object: "page", data: [{object: "bucket", start_time, end_time, results: [result]}], has_more, next_page}
 -- Parameters: $source_file, $source.
 -- Output: line_no, reason (NULL when usable, else why the result is quarantined) and the columns of
@@ -7,38 +7,14 @@
 -- Tokens: usage_openai_usage_api (input_tokens already includes cached and cache-write tokens).
 -- Dimensions (project_id, user_id, api_key_id, model, batch, service_tier) are NULL unless the
 -- export grouped by them: each row is one bucket at its export's grain.
-WITH parsed AS (
-    SELECT line_no, json_valid(raw) AS valid, CASE WHEN json_valid(raw) THEN json(raw) END AS j
-    FROM lines
-    WHERE trim(raw) <> ''
-),
-pages AS (
-    SELECT
-        line_no,
-        valid,
-        coalesce(json_type(j, '$.data') = 'ARRAY', FALSE) AS is_page,
-        j
-    FROM parsed
-),
--- A page that cannot be read keeps one row (NULL bucket) so it is quarantined.
-buckets AS (
-    SELECT *, unnest(CASE WHEN is_page THEN json_extract(j, '$.data[*]') ELSE [NULL::JSON] END) AS b
-    FROM pages
-),
-results AS (
-    SELECT
-        *,
-        unnest(CASE WHEN b IS NULL THEN [NULL::JSON] ELSE coalesce(json_extract(b, '$.results[*]'), []) END) AS r
-    FROM buckets
-),
-counted AS (
+WITH counted AS (
     SELECT
         *,
         parse_ts(json_extract_string(b, '$.start_time')) AS start_ts,
         parse_ts(json_extract_string(b, '$.end_time')) AS end_ts,
         json_extract_string(r, '$.object') AS result_object,
         usage_openai_usage_api(r) AS u
-    FROM results
+    FROM page_results
 )
 SELECT
     line_no,

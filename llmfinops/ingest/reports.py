@@ -77,6 +77,7 @@ def read_report(src: SourceFile, ctx: ReadContext, query: str, table: str) -> No
     def collect() -> None:
         nonlocal created
         verb = "INSERT INTO report_rows" if created else "CREATE OR REPLACE TEMP TABLE report_rows AS"
+        ctx.con.execute(sqlfiles.load("ingest_report_pages"))  # the page -> bucket -> result unpacking
         ctx.con.execute(f"{verb} {sql}", params)
         created = True
 
@@ -94,6 +95,7 @@ def read_report(src: SourceFile, ctx: ReadContext, query: str, table: str) -> No
     finally:
         ctx.con.execute("DROP TABLE IF EXISTS lines")
         ctx.con.execute("DROP TABLE IF EXISTS report_rows")
+        ctx.con.execute("DROP TABLE IF EXISTS page_results")
 
 
 class ReportIngester:

@@ -27,7 +27,7 @@ WITH fields AS (
         }')) AS r,
         r IS NOT NULL AS valid
     FROM lines
-    WHERE trim(raw) <> ''
+    WHERE has_text(raw)
 ),
 counted AS (
     SELECT

@@ -28,9 +28,9 @@ WITH fields AS (
         }')) AS r,
         r IS NOT NULL AS valid,
         -- valid JSON whose first character is '{' is an object
-        r IS NOT NULL AND ltrim(raw)[1] = '{' AS is_object
+        r IS NOT NULL AND starts_object(raw) AS is_object
     FROM lines
-    WHERE trim(raw) <> ''
+    WHERE has_text(raw)
 ),
 embedded AS (
     SELECT

@@ -23,7 +23,7 @@
 WITH parsed AS (
     SELECT line_no, json_valid(raw) AS valid, CASE WHEN json_valid(raw) THEN json(raw) END AS j
     FROM lines
-    WHERE trim(raw) <> ''
+    WHERE has_text(raw)
 ),
 docs AS (
     SELECT

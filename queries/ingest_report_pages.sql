@@ -8,7 +8,7 @@ CREATE OR REPLACE TEMP TABLE page_results AS
 WITH parsed AS (
     SELECT line_no, json_valid(raw) AS valid, CASE WHEN json_valid(raw) THEN json(raw) END AS j
     FROM lines
-    WHERE trim(raw) <> ''
+    WHERE has_text(raw)
 ),
 pages AS (
     SELECT line_no, valid, coalesce(json_type(j, '$.data') = 'ARRAY', FALSE) AS is_page, j

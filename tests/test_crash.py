@@ -1,7 +1,7 @@
 """A killed ingest leaves the store as it was; re-running completes it.
 
 The ingest runs as a real process and is SIGKILLed at several points: while reading, once the
-staged records are prepared, and while the next generation is being written.
+next generation's directory is created, and while the next generation is being written.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def big(tmp_path_factory) -> Path:
 
 KILL_POINTS = {
     "while reading": lambda wh: any(wh.staging_dir.rglob("f*.parquet")),
-    "after prepare": lambda wh: any(wh.staging_dir.rglob("prepared.parquet")),
+    "as the generation is begun": lambda wh: any(wh.generations_dir.glob("*.building")),
     "while writing the generation": lambda wh: any(wh.generations_dir.glob("*.building/day=*")),
 }
 

@@ -2,7 +2,8 @@
 
 Stages, each in DuckDB over Arrow/Parquet (no Python loop over records):
 1. read: each file's ingester streams its records into staging Parquet (bounded memory);
-2. prepare: enrich from the config, mark duplicates (``queries/ingest_prepare.sql``);
+2. prepare: find the run's duplicate copies (``queries/ingest_duplicates.sql``), then enrich from
+   the config and mark duplicates (``queries/ingest_prepare.sql``) as a view over the staging;
 3. price: one range join against the flattened catalog (``queries/price_calls.sql``);
 4. commit: a new generation, published atomically (``llmfinops.store.writer``).
 """
@@ -253,12 +254,10 @@ def _commit(
             )
         else:
             con.execute("CREATE TEMP TABLE existing_ids (call_id VARCHAR)")
-        prepared = wh.staging_dir / run_id / "prepared.parquet"
-        con.execute(
-            f"COPY ({sqlfiles.load('ingest_prepare')}) TO '{_q(prepared)}' "
-            "(FORMAT parquet, COMPRESSION snappy)"
-        ).fetchall()
-        con.execute(f"CREATE TEMP VIEW prepared AS SELECT * FROM read_parquet('{_q(prepared)}')")
+        # Only the duplicates are materialised; the prepared rows stay a view, so the staged
+        # Parquet is read once more for the write instead of being copied first.
+        con.execute(f"CREATE TEMP TABLE run_duplicates AS {sqlfiles.load('ingest_duplicates')}")
+        con.execute(f"CREATE TEMP VIEW prepared AS {sqlfiles.load('ingest_prepare')}")
         pairs = _model_pairs(con, current)
         prices = price_catalog.build_price_table(pairs, config)
         con.register("price_table", prices)

@@ -74,8 +74,8 @@ def write_generation(
             params["old"] = old_touched
         con.execute(
             f"COPY (SELECT * FROM ({source})) TO '{_q(building)}' "
-            f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN 'part-{run_id}-{{i}}', "
-            "OVERWRITE_OR_IGNORE true)",
+            f"(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (day), "
+            f"FILENAME_PATTERN 'part-{run_id}-{{i}}', OVERWRITE_OR_IGNORE true)",
             params,
         ).fetchall()
     _write_side(wh, con, current, building, side)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from llmfinops.errors import InputError
 
@@ -106,6 +107,7 @@ def line_chunks(
 
     Bytes that are not UTF-8 are replaced rather than failing the file: the line is then
     judged by the JSON parser like any other. A last line without a newline is included.
+    Each block read is split where it lies: only the line that straddles two blocks is copied.
     """
     line_no = start_line
     offset = start_offset
@@ -117,42 +119,54 @@ def line_chunks(
             block = fh.read(chunk_bytes)
             if not block:
                 break
-            block = carry + block
-            cut = block.rfind(b"\n")
-            if cut < 0:
-                carry = block
+            last = block.rfind(b"\n")
+            if last < 0:
+                carry += block
                 continue
-            complete, carry = block[: cut + 1], block[cut + 1 :]
-            offset += len(complete)
-            chunk = _to_table(complete[:-1], line_no)
+            first = block.find(b"\n")
+            # carry + block[:first] is one line; block[first + 1 : last] are the following ones
+            parts = [_split_lines(carry + block[:first])]
+            if first < last:
+                parts.append(_split_lines(block, first + 1, last))
+            chunk = _lines_table(parts, line_no)
+            offset += len(carry) + last + 1
             line_no += chunk.num_rows
+            carry = block[last + 1 :]
             yield LineChunk(chunk, offset, line_no)
         if carry:
             offset += len(carry)
-            chunk = _to_table(carry, line_no)
+            chunk = _lines_table([_split_lines(carry)], line_no)
             line_no += chunk.num_rows
             yield LineChunk(chunk, offset, line_no)
 
 
-def _to_table(data: bytes, first_line: int) -> pa.Table:
-    """Lines of ``data`` (no trailing newline) as an Arrow table, without a Python object per line.
+def _lines_table(parts: list[pa.Array], first_line: int) -> pa.Table:
+    raw = pa.chunked_array(parts, type=pa.large_string())
+    n = len(raw)
+    line_no = pa.array(np.arange(first_line + 1, first_line + n + 1, dtype=np.int64))
+    return pa.table({"line_no": line_no, "raw": raw})
 
-    The string column points into one copy of ``data``: offsets come from the newline positions.
-    Line terminators stay in place but become spaces (a raw CR or LF can only be whitespace in
-    JSON or CSV outside quotes), so a line is its text plus trailing blanks. Bytes that are not
-    UTF-8 take the slow path, where they are replaced rather than failing the file.
+
+def _split_lines(data: bytes, start: int = 0, end: int | None = None) -> pa.Array:
+    """The lines of ``data[start:end]`` (no trailing newline), split in C++ without a Python object
+    per line and without copying the block.
+
+    A line is its text without the terminator: CRLF counts as one line end, and any other CR
+    becomes a space (a raw CR can only be whitespace in JSON or CSV outside quotes), so a line
+    reads the same whichever chunk it falls in and whatever line ends the file uses. Bytes that
+    are not UTF-8 take the slow path, where they are replaced rather than failing the file.
     """
-    buf = np.frombuffer(data, dtype=np.uint8).copy()
-    ends = np.flatnonzero(buf == 10) + 1
-    buf[(buf == 10) | (buf == 13)] = 32
-    offsets = np.concatenate(([0], ends, [len(buf)])).astype(np.int64)
-    n = len(offsets) - 1
-    raw = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf))
+    end = len(data) if end is None else end
+    if data.find(b"\r", start, end) >= 0:
+        # the CR of a CRLF just before the cut stays at the end of the segment
+        data = data[start:end].replace(b"\r\n", b"\n").removesuffix(b"\r").replace(b"\r", b" ")
+        start, end = 0, len(data)
+    buffer = pa.py_buffer(data)[start:end]  # a view of the block, not a copy
+    offsets = pa.py_buffer(np.array([0, len(buffer)], dtype=np.int64))
+    whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, buffer])
+    pieces = pc.split_pattern(whole, b"\n").flatten()
     try:
-        raw.validate(full=True)
+        return pieces.cast(pa.large_string())
     except pa.ArrowInvalid:
-        text = data.decode("utf-8", errors="replace").replace("\r", " ")
-        raw = pa.array(text.split("\n"), type=pa.large_string())
-    return pa.table(
-        {"line_no": pa.array(np.arange(first_line + 1, first_line + n + 1, dtype=np.int64)), "raw": raw}
-    )
+        text = data[start:end].decode("utf-8", errors="replace")
+        return pa.array(text.split("\n"), type=pa.large_string())

@@ -112,3 +112,24 @@ def test_store_is_plain_hive_partitioned_parquet(warehouse, tmp_path):
     # one file per day, even after a second run touches the same day
     ingest_paths(warehouse, [write_jsonl(tmp_path / "b.jsonl", [rec(4, 16)])])
     assert len(list((warehouse.calls_dir / "day=2026-11-16").glob("*.parquet"))) == 1
+
+
+def test_days_interleaved_in_the_log_still_make_one_file_each(warehouse, tmp_path, monkeypatch):
+    from llmfinops.store import writer
+
+    # Tiny batches and row groups, so that batches mix days and each day is written in parts.
+    monkeypatch.setattr(writer, "READ_BATCH_ROWS", 5)
+    monkeypatch.setattr(writer, "MIN_ROW_GROUP", 3)
+    monkeypatch.setattr(writer, "MAX_ROW_GROUP", 3)
+    records = [rec(i, 16 + i % 3) for i in range(40)]  # days 16, 17, 18 in turn
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "mixed.jsonl", records)])
+    per_day = {}
+    for day, files in warehouse.day_files().items():
+        assert len(files) == 1
+        table = ds.dataset(files, format="parquet").to_table()
+        assert {str(ts.date()) for ts in table.column("ts").to_pylist()} == {day}
+        per_day[day] = sorted(table.column("call_id").to_pylist())
+    # 40 records, i % 3 picks the day: 14 on the 16th, 13 on the 17th and 13 on the 18th
+    counts = {d: len(ids) for d, ids in per_day.items()}
+    assert counts == {"2026-11-16": 14, "2026-11-17": 13, "2026-11-18": 13}
+    assert per_day["2026-11-17"] == sorted(f"r{i}" for i in range(1, 40, 3))

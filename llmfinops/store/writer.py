@@ -8,6 +8,9 @@ never fragments into one file per run), writes the side files, and publishes ato
 
 from __future__ import annotations
 
+import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,7 @@ BUFFERED_ROWS = 1_000_000
 MIN_ROW_GROUP = 5_000
 MAX_ROW_GROUP = 122_880
 READ_BATCH_ROWS = 100_000
+WRITE_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -103,29 +107,60 @@ def _write_days(
     rows_per_group = max(MIN_ROW_GROUP, min(MAX_ROW_GROUP, BUFFERED_ROWS // max(days, 1)))
     reader = con.sql(f"SELECT * FROM ({source})", params=params).to_arrow_reader(READ_BATCH_ROWS)
     file_schema = reader.schema.remove(reader.schema.get_field_index("day"))
-    writers: dict[object, pq.ParquetWriter] = {}
+    files = _DayFiles(building, run_id, file_schema, rows_per_group)
     pending: dict[object, list[pa.RecordBatch]] = {}
+    # Row groups are encoded on worker threads (Arrow releases the GIL) while this thread
+    # pulls and cuts the next batches; a few flushes in flight bound the memory.
+    in_flight: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        try:
+            for batch in reader:
+                for day, rows in _split_by_day(batch):
+                    pending.setdefault(day, []).append(rows)
+                    if sum(b.num_rows for b in pending[day]) >= rows_per_group:
+                        in_flight.append(pool.submit(files.write, day, pending.pop(day)))
+                        while len(in_flight) > 2 * WRITE_THREADS:
+                            in_flight.popleft().result()
+            in_flight.extend(pool.submit(files.write, day, batches) for day, batches in pending.items())
+            for future in in_flight:
+                future.result()
+        finally:
+            for future in in_flight:
+                future.cancel()
+            pool.shutdown(wait=True)
+            files.close()
 
-    def flush(day: object) -> None:
-        table = pa.Table.from_batches(pending.pop(day), schema=file_schema)
-        if day not in writers:
-            folder = building / f"day={day}"
-            folder.mkdir(parents=True, exist_ok=True)
-            writers[day] = pq.ParquetWriter(
-                folder / f"part-{run_id}-0.parquet", file_schema, compression="snappy"
-            )
-        writers[day].write_table(table, row_group_size=max(rows_per_group, table.num_rows))
 
-    try:
-        for batch in reader:
-            for day, rows in _split_by_day(batch):
-                pending.setdefault(day, []).append(rows)
-                if sum(b.num_rows for b in pending[day]) >= rows_per_group:
-                    flush(day)
-        for day in list(pending):
-            flush(day)
-    finally:
-        for writer in writers.values():
+class _DayFiles:
+    """One Parquet writer per day; row groups of one day are appended one at a time."""
+
+    def __init__(self, building: Path, run_id: str, file_schema: pa.Schema, rows_per_group: int) -> None:
+        self._building = building
+        self._run_id = run_id
+        self._schema = file_schema
+        self._rows_per_group = rows_per_group
+        self._writers: dict[object, pq.ParquetWriter] = {}
+        self._locks: dict[object, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def write(self, day: object, batches: list[pa.RecordBatch]) -> None:
+        table = pa.Table.from_batches(batches, schema=self._schema)
+        with self._lock:
+            lock = self._locks.setdefault(day, threading.Lock())
+        with lock:
+            writer = self._writers.get(day)
+            if writer is None:
+                folder = self._building / f"day={day}"
+                folder.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(
+                    folder / f"part-{self._run_id}-0.parquet", self._schema, compression="snappy"
+                )
+                with self._lock:
+                    self._writers[day] = writer
+            writer.write_table(table, row_group_size=max(self._rows_per_group, table.num_rows))
+
+    def close(self) -> None:
+        for writer in self._writers.values():
             writer.close()
 
 

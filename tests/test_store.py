@@ -133,3 +133,28 @@ def test_days_interleaved_in_the_log_still_make_one_file_each(warehouse, tmp_pat
     counts = {d: len(ids) for d, ids in per_day.items()}
     assert counts == {"2026-11-16": 14, "2026-11-17": 13, "2026-11-18": 13}
     assert per_day["2026-11-17"] == sorted(f"r{i}" for i in range(1, 40, 3))
+
+
+def test_many_days_stay_within_open_file_and_buffer_limits(warehouse, tmp_path, monkeypatch):
+    from llmfinops.store import writer
+
+    # Two open files and six buffered rows at most, over five interleaved days: files get closed
+    # and reopened as a day's second file, and days are written before they fill a row group.
+    monkeypatch.setattr(writer, "READ_BATCH_ROWS", 5)
+    monkeypatch.setattr(writer, "MIN_ROW_GROUP", 4)
+    monkeypatch.setattr(writer, "MAX_ROW_GROUP", 4)
+    monkeypatch.setattr(writer, "BUFFERED_ROWS", 6)
+    monkeypatch.setattr(writer, "MAX_OPEN_FILES", 2)
+    records = [rec(i, 10 + i % 5) for i in range(50)]  # ten records on each of days 10..14
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "many.jsonl", records)])
+    files = warehouse.day_files()
+    assert sorted(files) == [f"2026-11-{d}" for d in range(10, 15)]
+    assert max(len(fs) for fs in files.values()) > 1  # the open-file limit was reached
+    for day, day_files in files.items():
+        table = ds.dataset(day_files, format="parquet").to_table()
+        assert {str(ts.date()) for ts in table.column("ts").to_pylist()} == {day}
+        d = int(day[-2:])
+        assert sorted(table.column("call_id").to_pylist()) == sorted(f"r{i}" for i in range(d - 10, 50, 5))
+    # a later run touching a day folds that day's files back into one
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "more.jsonl", [rec(100, 12)])])
+    assert len(warehouse.day_files()["2026-11-12"]) == 1

@@ -115,12 +115,12 @@ def test_store_is_plain_hive_partitioned_parquet(warehouse, tmp_path):
 
 
 def test_days_interleaved_in_the_log_still_make_one_file_each(warehouse, tmp_path, monkeypatch):
-    from llmfinops.store import writer
+    from llmfinops.store import dayfiles
 
     # Tiny batches and row groups, so that batches mix days and each day is written in parts.
-    monkeypatch.setattr(writer, "READ_BATCH_ROWS", 5)
-    monkeypatch.setattr(writer, "MIN_ROW_GROUP", 3)
-    monkeypatch.setattr(writer, "MAX_ROW_GROUP", 3)
+    monkeypatch.setattr(dayfiles, "READ_BATCH_ROWS", 5)
+    monkeypatch.setattr(dayfiles, "MIN_ROW_GROUP", 3)
+    monkeypatch.setattr(dayfiles, "MAX_ROW_GROUP", 3)
     records = [rec(i, 16 + i % 3) for i in range(40)]  # days 16, 17, 18 in turn
     ingest_paths(warehouse, [write_jsonl(tmp_path / "mixed.jsonl", records)])
     per_day = {}
@@ -136,15 +136,15 @@ def test_days_interleaved_in_the_log_still_make_one_file_each(warehouse, tmp_pat
 
 
 def test_many_days_stay_within_open_file_and_buffer_limits(warehouse, tmp_path, monkeypatch):
-    from llmfinops.store import writer
+    from llmfinops.store import dayfiles
 
     # Two open files and six buffered rows at most, over five interleaved days: files get closed
     # and reopened as a day's second file, and days are written before they fill a row group.
-    monkeypatch.setattr(writer, "READ_BATCH_ROWS", 5)
-    monkeypatch.setattr(writer, "MIN_ROW_GROUP", 4)
-    monkeypatch.setattr(writer, "MAX_ROW_GROUP", 4)
-    monkeypatch.setattr(writer, "BUFFERED_ROWS", 6)
-    monkeypatch.setattr(writer, "MAX_OPEN_FILES", 2)
+    monkeypatch.setattr(dayfiles, "READ_BATCH_ROWS", 5)
+    monkeypatch.setattr(dayfiles, "MIN_ROW_GROUP", 4)
+    monkeypatch.setattr(dayfiles, "MAX_ROW_GROUP", 4)
+    monkeypatch.setattr(dayfiles, "BUFFERED_ROWS", 6)
+    monkeypatch.setattr(dayfiles, "MAX_OPEN_FILES", 2)
     records = [rec(i, 10 + i % 5) for i in range(50)]  # ten records on each of days 10..14
     ingest_paths(warehouse, [write_jsonl(tmp_path / "many.jsonl", records)])
     files = warehouse.day_files()

@@ -1,4 +1,4 @@
-"""Day files: a stream of calls written as one snappy Parquet file per UTC day.
+"""Day files: a stream of calls written as one zstd-compressed Parquet file per UTC day.
 
 DuckDB's ``COPY … PARTITION_BY`` took 29 s for 10M rows over 60 days within the ingest's 1 GB
 memory limit (the same rows into a single file: 6 s), so the partitioning is done here on the
@@ -17,6 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+# Arrow's zstd costs no more time than snappy here (10M rows: 7.9 s vs 7.8 s) for 25% smaller
+# files (327 MB vs 434 MB).
+COMPRESSION = "zstd"
 # Limits of write_days: rows waiting in all, row-group sizes, batch size, threads, open files.
 BUFFERED_ROWS = 1_000_000
 MIN_ROW_GROUP = 5_000
@@ -35,7 +38,7 @@ def write_days(
     *,
     days: int,
 ) -> None:
-    """Stream ``source`` (a query over calls plus ``day``) into one snappy Parquet file per day.
+    """Stream ``source`` (a query over calls plus ``day``) into one Parquet file per day.
 
     DuckDB streams Arrow batches, each is cut by day, and a day's rows are written as a row
     group once ``rows_per_group`` have gathered. Memory stays bounded however many days a run
@@ -115,7 +118,7 @@ class _DayFiles:
         folder = self._building / f"day={day}"
         folder.mkdir(parents=True, exist_ok=True)
         writer = pq.ParquetWriter(
-            folder / f"part-{self._run_id}-{n}.parquet", self._schema, compression="snappy"
+            folder / f"part-{self._run_id}-{n}.parquet", self._schema, compression=COMPRESSION
         )
         with self._lock:
             self._open[day] = writer

@@ -2,7 +2,7 @@
 
 The caller prepares, on its own connection, a relation ``new_calls`` (the canonical columns of
 ``llmfinops/schema.py`` plus ``day``). The writer carries every untouched day over by hard link,
-rewrites each touched day as one snappy Parquet file holding its old and new rows (so a day
+rewrites each touched day as one Parquet file holding its old and new rows (so a day
 never fragments into one file per run), writes the side files, and publishes atomically.
 """
 

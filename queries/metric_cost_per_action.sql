@@ -22,6 +22,7 @@
 --   cost_per_action   DOUBLE   cost_usd / actions
 --   cost_per_call     DOUBLE   cost_usd / calls
 --   unpriced_calls    BIGINT   calls with cost_usd NULL
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH period_calls AS (
     SELECT
         grp,
@@ -29,7 +30,8 @@ WITH period_calls AS (
         ts,
         step,
         call_id,
-        cost_usd
+        cost_usd,
+        partly_priced
     FROM calls_in_period($since, $until, $group_by)
 ),
 actions AS (
@@ -38,7 +40,8 @@ actions AS (
         first(grp ORDER BY ts, step, call_id) AS grp,
         count(*) AS calls,
         coalesce(sum(cost_usd), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY action_key
 ),
@@ -48,7 +51,8 @@ per_group AS (
         count(*) AS actions,
         CAST(sum(calls) AS BIGINT) AS calls,
         sum(cost_usd) AS cost_usd,
-        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls,
+        CAST(sum(partially_priced_calls) AS BIGINT) AS partially_priced_calls
     FROM actions
     GROUP BY grp
 )
@@ -60,7 +64,8 @@ SELECT
     cost_usd,
     cost_usd / actions AS cost_per_action,
     cost_usd / calls AS cost_per_call,
-    unpriced_calls
+    unpriced_calls,
+    partially_priced_calls
 FROM per_group
 ORDER BY
     CASE WHEN $group_by IN ('day', 'week') THEN grp END,

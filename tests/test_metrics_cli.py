@@ -57,7 +57,16 @@ def test_json_has_exactly_the_metric_keys(warehouse):
     # Total priced 1234.5042. a4 is 2026-11-15 22:30 UTC: last week, left out.
     rows = json.loads(run(warehouse, "spend", *W47, "--format", "json"))
     assert [list(r) for r in rows] == [
-        ["group", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls"]
+        [
+            "group",
+            "calls",
+            "cost_usd",
+            "input_tokens",
+            "output_tokens",
+            "share",
+            "unpriced_calls",
+            "partially_priced_calls",
+        ]
     ] * 2
     assert [
         (r["group"], r["calls"], r["input_tokens"], r["output_tokens"], r["unpriced_calls"]) for r in rows
@@ -73,7 +82,9 @@ def test_json_has_exactly_the_metric_keys(warehouse):
 
 def test_csv_has_a_header_and_raw_numbers(warehouse):
     text = run(warehouse, "spend", *W47, "--by", "user_tier", "--format", "csv")
-    assert text.splitlines()[0] == "group,calls,cost_usd,input_tokens,output_tokens,share,unpriced_calls"
+    assert text.splitlines()[0] == (
+        "group,calls,cost_usd,input_tokens,output_tokens,share,unpriced_calls,partially_priced_calls"
+    )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["group"], r["calls"], r["cost_usd"]) for r in rows] == [
         ("pro", "2", "1234.5"),
@@ -86,8 +97,8 @@ def test_table_is_for_people(warehouse):
     assert out.splitlines()[0].rstrip() == "spend · 2026-W47 · by feature"
     lines = {line.split()[0]: line.split() for line in out.splitlines()[1:] if line.strip()}
     # chat's share 1234.5/1234.5042 = 99.9997% -> "100.0%"; search 0.0003% -> "0.0%"
-    assert lines["chat"] == ["chat", "2", "$1,234.50", "1,100", "110", "100.0%", "1"]
-    assert lines["search"] == ["search", "1", "$0.0042", "10", "5", "0.0%", "0"]
+    assert lines["chat"] == ["chat", "2", "$1,234.50", "1,100", "110", "100.0%", "1", "0"]
+    assert lines["search"] == ["search", "1", "$0.0042", "10", "5", "0.0%", "0", "0"]
     assert "1 unpriced call(s) counted, adding no cost" in out
 
 

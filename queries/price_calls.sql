@@ -53,20 +53,21 @@ WITH joined AS (
         p.requests_kcount AS request_p,
         p.input_mtok IS NOT NULL OR p.output_mtok IS NOT NULL OR p.requests_kcount IS NOT NULL AS any_price,
         (1 - coalesce(p.discount, 0)) * CASE WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END AS factor,
-        coalesce(c.extra_units['audio_input_tokens'], 0) - coalesce(c.extra_units['audio_cached_input_tokens'], 0)
-            AS audio_in,
-        coalesce(c.extra_units['audio_cached_input_tokens'], 0) AS audio_read,
-        coalesce(c.extra_units['image_input_tokens'], 0) - coalesce(c.extra_units['image_cached_input_tokens'], 0)
-            AS image_in,
-        coalesce(c.extra_units['image_cached_input_tokens'], 0) AS image_read,
-        coalesce(c.extra_units['video_input_tokens'], 0) - coalesce(c.extra_units['video_cached_input_tokens'], 0)
-            AS video_in,
-        coalesce(c.extra_units['video_cached_input_tokens'], 0) AS video_read,
-        coalesce(c.extra_units['audio_output_tokens'], 0) AS audio_out,
-        coalesce(c.extra_units['image_output_tokens'], 0) AS image_out,
-        coalesce(c.extra_units['video_output_tokens'], 0) AS video_out,
-        coalesce(c.extra_units['web_search_requests'], 0) AS searches,
-        coalesce(c.extra_units['web_fetch_requests'], 0) AS fetches
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['audio_input_tokens'], 0)
+            - coalesce(c.extra_units['audio_cached_input_tokens'], 0) END AS audio_in,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['audio_cached_input_tokens'], 0) END AS audio_read,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['image_input_tokens'], 0)
+            - coalesce(c.extra_units['image_cached_input_tokens'], 0) END AS image_in,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['image_cached_input_tokens'], 0) END AS image_read,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['video_input_tokens'], 0)
+            - coalesce(c.extra_units['video_cached_input_tokens'], 0) END AS video_in,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['video_cached_input_tokens'], 0) END AS video_read,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['audio_output_tokens'], 0) END AS audio_out,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['image_output_tokens'], 0) END AS image_out,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['video_output_tokens'], 0) END AS video_out,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['web_search_requests'], 0) END AS searches,
+        CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['web_fetch_requests'], 0) END AS fetches
+    -- (each lookup is guarded: most calls carry no extra_units, and CASE skips their lookups)
     FROM unpriced AS c
     LEFT JOIN price_table AS p
         ON p.model = c.model

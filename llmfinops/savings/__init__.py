@@ -1,0 +1,1 @@
+"""Savings opportunities (issue 14)."""

@@ -12,6 +12,7 @@ from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
+AGENT_BUDGET_VARIABLE = "agents_task_budget_usd"
 
 
 def compute(
@@ -34,8 +35,15 @@ def compute(
             f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
         )
     set_tier_economics(con, config)
+    set_agent_budget(con, config)
     sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
     return sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
+
+
+def set_agent_budget(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """``[agents] task_budget_usd`` for agent-loops, as a session variable (unset: the SQL's 0.50)."""
+    budget = config.analysis.task_budget_usd if config else None
+    con.execute(f"SET VARIABLE {AGENT_BUDGET_VARIABLE} = CAST($b AS DOUBLE)", {"b": budget})
 
 
 def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:

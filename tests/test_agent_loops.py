@@ -137,6 +137,7 @@ def test_step_cap_savings_is_what_whatif_saves(con):
 def test_agent_loops_is_an_analyst_macro(con):
     con.execute("RESET VARIABLE agents_task_budget_usd")  # an analyst's session: the default $0.50
     got = con.execute(
-        "SELECT \"group\", runaway_tasks FROM metric_agent_loops(TIMESTAMPTZ '2026-11-16', TIMESTAMPTZ '2026-11-23')"
+        'SELECT "group", runaway_tasks '
+        "FROM metric_agent_loops(TIMESTAMPTZ '2026-11-16', TIMESTAMPTZ '2026-11-23')"
     ).fetchall()
     assert sorted(got, key=lambda r: r[0]) == [("agent", 3), ("helper", 0)]

@@ -440,7 +440,8 @@ def test_metric_agent_loops(con):
     # Fuller cases, a runaway included: tests/test_agent_loops.py.
     ln = math.log
     # chat: steps 2, 3 -> p50 2.5, p95 2 + 0.95 = 2.95; costs 0.5, 2.0 -> p50 1.25, p95 0.5 + 0.95 x 1.5.
-    #   top 5%: ceil(0.1) = 1 task, T1: 2.0 / 2.5. Index-1 input: c01 1,000, c04 500; last: c03 2,000, c05 500.
+    #   top 5%: ceil(0.1) = 1 task, T1: 2.0 / 2.5. Index-1 input: c01 1,000, c04 500;
+    #   last index: c03 2,000, c05 500.
     #   Growth over T1 (cum 1,000, 2,000, 4,000) and T2 (500, 1,000). Success 2-3 steps: 1 of 2.
     #   Successful steps {3}: P99 3, none above; cost > $0.50: T1 -> 1 runaway. Cap ceil(0.95) -> 3: saves 0.
     chat_growth = _slope(
@@ -448,7 +449,8 @@ def test_metric_agent_loops(con):
     )
     # search: steps 1, 2, 3 -> p50 2, p95 2 + 0.9 = 2.9; costs 0.5, 2.0, 2.5 -> p50 2.0, p95 2.0 + 0.9 x 0.5.
     #   top 5%: T3, 2.5 / 5.0. Index-1 input: 3,000, 1,000, 1,000; last: c11, c12, c14 all 1,000.
-    #   Growth over T3 (cum 3,000, 4,000, 5,000) and T5 (1,000, 2,000). 1 step: T4 succeeded; 2-3: T5 yes, T3 no.
+    #   Growth over T3 (cum 3,000, 4,000, 5,000) and T5 (1,000, 2,000).
+    #   1 step: T4 succeeded; 2-3 steps: T5 yes, T3 no.
     #   Successful steps {1, 2}: P99 1.99 -> T3, T5 by steps (and both over $0.50) -> 2.
     #   Cap: the ceil(2 x 0.95) = 2nd of {1, 2} = 2; index > 2: c11 (0.50).
     search_growth = _slope(

@@ -4,6 +4,10 @@
 --   $since     TIMESTAMPTZ  start, inclusive        $until  TIMESTAMPTZ  end, exclusive
 --   $group_by  VARCHAR      dimension of the groups (as in every metric; from STORED values)
 --   $w         DECIMAL      [whatif] cache_writes_per_read: cache-write tokens per extra token read
+--   $has_step_cap BOOLEAN   whether any rule is a step cap (the step index is computed only then)
+--   $scope_feature, $scope_team, $scope_model, $scope_model_tier, $scope_provider,
+--   $scope_prompt_version  VARCHAR[]  the values the rules name per dimension: a call no rule can
+--                          match is skipped at the scan, before its other columns are read
 -- Input relations: `calls` (through calls_in_period), `whatif_rules` (one row per option:
 -- ord, kind, dim, value, n, share), `whatif_targets(ord, model, provider)` (queries/whatif_targets.sql),
 -- `batch_discounts(provider, discount)`.
@@ -27,13 +31,14 @@
 --                  else it is unchanged and `not_applicable`.
 -- A response-cache hit reached no model: only a step cap changes it (it stays free either way).
 --
--- Output: the `calls` columns of each changed or not-applicable call, with the scenario's token
--- counts, provider, model and batch flag, and cost_usd NULL (so queries/price_calls.sql prices it
--- from the catalog, reported or not); plus
+-- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
+-- ts, provider, model, the token counts and batch flag as the scenario leaves them,
+-- response_cache_hit, and cost_usd NULL (so it is priced from the catalog, reported or not);
+-- plus
 --   grp             VARCHAR  the call's group (stored values)
 --   stored_cost     DOUBLE   the stored cost_usd (NULL: unpriced)
---   dropped         BOOLEAN  removed by a step cap
---   changed         BOOLEAN  the scenario changes the call (dropped, tokens, model or batch)
+--   change          VARCHAR  dropped (by a step cap) | changed (tokens, model or batch) |
+--                            unchanged (only not applicable)
 --   not_applicable  BOOLEAN  a rule applied that the call's provider has no rate for
 WITH rules AS (
     SELECT coalesce(list(struct_pack(
@@ -43,40 +48,75 @@ WITH rules AS (
     FROM whatif_rules AS r
     LEFT JOIN whatif_targets AS t ON t.ord = r.ord
 ),
-indexed AS (
-    SELECT
-        c.*,
-        CASE WHEN c.task_id IS NOT NULL
-            THEN row_number() OVER (PARTITION BY c.task_id ORDER BY c.ts, c.step, c.call_id)
-        END AS step_index
-    FROM calls_in_period($since, $until, $group_by) AS c
+-- Rules are matched once per distinct combination of the scope dimensions, not once per call.
+scopes AS (
+    SELECT DISTINCT feature, team, model, model_tier, provider, prompt_version
+    FROM calls_in_period($since, $until, $group_by)
+    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), feature)
+        OR list_contains(CAST($scope_team AS VARCHAR[]), team)
+        OR list_contains(CAST($scope_model AS VARCHAR[]), model)
+        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), model_tier)
+        OR list_contains(CAST($scope_provider AS VARCHAR[]), provider)
+        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), prompt_version)
 ),
-matched AS (
+scope_hits AS (
     SELECT
-        i.*,
+        s.*,
         list_filter(rules.rl, lambda r: r.value = CASE r.dim
-            WHEN 'feature' THEN i.feature
-            WHEN 'team' THEN i.team
-            WHEN 'model' THEN i.model
-            WHEN 'model_tier' THEN i.model_tier
-            WHEN 'provider' THEN i.provider
-            WHEN 'prompt_version' THEN i.prompt_version
+            WHEN 'feature' THEN s.feature
+            WHEN 'team' THEN s.team
+            WHEN 'model' THEN s.model
+            WHEN 'model_tier' THEN s.model_tier
+            WHEN 'provider' THEN s.provider
+            WHEN 'prompt_version' THEN s.prompt_version
         END) AS hits
-    FROM indexed AS i, rules
-    WHERE len(rules.rl) > 0
+    FROM scopes AS s, rules
 ),
+scope_rules AS (
+    SELECT
+        coalesce(feature, '') AS feature_key, coalesce(team, '') AS team_key, coalesce(model, '') AS model_key,
+        coalesce(model_tier, '') AS model_tier_key, coalesce(provider, '') AS provider_key,
+        coalesce(prompt_version, '') AS prompt_version_key,
+        list_filter(hits, lambda r: r.kind = 'step_cap')[-1].n AS step_cap,
+        list_filter(hits, lambda r: r.kind = 'context_cap')[-1].n AS context_cap,
+        list_filter(hits, lambda r: r.kind = 'output_cap')[-1].n AS output_cap,
+        list_filter(hits, lambda r: r.kind = 'cache')[-1].share AS cache_share,
+        list_filter(hits, lambda r: r.kind = 'route')[-1] AS route,
+        len(list_filter(hits, lambda r: r.kind = 'batch')) > 0 AS batch_rule
+    FROM scope_hits
+    WHERE len(hits) > 0
+),
+-- The step index over ALL of a task's calls in the period, whatever the rules' scopes; joined
+-- only when a rule is a step cap (else the join folds away and no call_id is read).
+step_index AS (
+    SELECT call_id, row_number() OVER (PARTITION BY task_id ORDER BY ts, step, call_id) AS step_index
+    FROM calls_in_period($since, $until, $group_by)
+    WHERE $has_step_cap AND task_id IS NOT NULL
+),
+-- Only the columns used: reading every column of the period (tags above all) would cost more
+-- than the whole re-pricing.
 picked AS (
     SELECT
-        m.* EXCLUDE (hits),
-        coalesce(m.response_cache_hit, false) AS hit,
-        list_filter(m.hits, lambda r: r.kind = 'step_cap')[-1].n AS step_cap,
-        list_filter(m.hits, lambda r: r.kind = 'context_cap')[-1].n AS context_cap,
-        list_filter(m.hits, lambda r: r.kind = 'output_cap')[-1].n AS output_cap,
-        list_filter(m.hits, lambda r: r.kind = 'cache')[-1].share AS cache_share,
-        list_filter(m.hits, lambda r: r.kind = 'route')[-1] AS route,
-        len(list_filter(m.hits, lambda r: r.kind = 'batch')) > 0 AS batch_rule
-    FROM matched AS m
-    WHERE len(m.hits) > 0
+        c.grp, c.ts, c.provider, c.model, c.input_tokens, c.cached_input_tokens,
+        c.cache_write_tokens, c.cache_write_1h_tokens, c.output_tokens, c.reasoning_tokens, c.batch,
+        c.response_cache_hit, c.cost_usd, coalesce(c.response_cache_hit, false) AS hit,
+        r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route, r.batch_rule,
+        s.step_index
+    FROM calls_in_period($since, $until, $group_by) AS c
+    -- a plain equi-join on the scope columns (NULL as an empty string, which no logged value is:
+    -- ingest stores empty strings as NULL) hashes faster than IS NOT DISTINCT FROM
+    JOIN scope_rules AS r
+        ON r.feature_key = coalesce(c.feature, '') AND r.team_key = coalesce(c.team, '')
+        AND r.model_key = coalesce(c.model, '') AND r.model_tier_key = coalesce(c.model_tier, '')
+        AND r.provider_key = coalesce(c.provider, '') AND r.prompt_version_key = coalesce(c.prompt_version, '')
+    LEFT JOIN step_index AS s ON $has_step_cap AND s.call_id = c.call_id
+    -- the scopes' filter again, so only the calls in scope reach the join
+    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), c.feature)
+        OR list_contains(CAST($scope_team AS VARCHAR[]), c.team)
+        OR list_contains(CAST($scope_model AS VARCHAR[]), c.model)
+        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), c.model_tier)
+        OR list_contains(CAST($scope_provider AS VARCHAR[]), c.provider)
+        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), c.prompt_version)
 ),
 capped AS (
     SELECT
@@ -143,12 +183,7 @@ judged AS (
     LEFT JOIN batch_discounts AS b ON b.provider = f.provider4
 )
 SELECT
-    * EXCLUDE (
-        hit, step_cap, context_cap, output_cap, cache_share, route, batch_rule, step_index, in1, cached1,
-        writes1, writes1h1, out2, cached3, writes3, rerouted, provider4, model4, has_batch_rate, batched,
-        dropped, not_applicable, grp, input_tokens, cached_input_tokens, cache_write_tokens,
-        cache_write_1h_tokens, output_tokens, reasoning_tokens, provider, model, batch, cost_usd
-    ),
+    ts,
     provider4 AS provider,
     model4 AS model,
     in1 AS input_tokens,
@@ -158,12 +193,16 @@ SELECT
     out2 AS output_tokens,
     CASE WHEN out2 < output_tokens THEN least(reasoning_tokens, out2) ELSE reasoning_tokens END AS reasoning_tokens,
     coalesce(batch, false) OR batched AS batch,
+    response_cache_hit,
     CAST(NULL AS DOUBLE) AS cost_usd,
     grp,
     cost_usd AS stored_cost,
-    dropped,
-    dropped OR rerouted OR batched OR in1 <> input_tokens OR cached3 <> cached_input_tokens
-        OR writes3 <> cache_write_tokens OR out2 <> output_tokens AS changed,
+    CASE
+        WHEN dropped THEN 'dropped'
+        WHEN rerouted OR batched OR in1 <> input_tokens OR cached3 <> cached_input_tokens
+            OR writes3 <> cache_write_tokens OR out2 <> output_tokens THEN 'changed'
+        ELSE 'unchanged'
+    END AS change,
     not_applicable
 FROM judged
 WHERE dropped OR rerouted OR batched OR not_applicable OR in1 <> input_tokens

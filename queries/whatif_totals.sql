@@ -3,10 +3,13 @@
 -- Parameters:
 --   $since     TIMESTAMPTZ  start, inclusive        $until  TIMESTAMPTZ  end, exclusive
 --   $group_by  VARCHAR      dimension of the groups, formed from the STORED values
--- Input relations: `calls` (through calls_in_period); `whatif_changed` (queries/whatif_changes.sql:
--- the changed and not-applicable calls, as the scenario leaves them); `new_calls` (those calls
--- that are neither dropped nor response-cache hits, priced by queries/price_calls.sql — the one
--- price join ingest and reprice use).
+-- Input relations: `calls` (through calls_in_period); `new_calls`: the calls of
+-- queries/whatif_changes.sql priced by queries/price_calls.sql (the one price join ingest and
+-- reprice use). The price join passes the canonical columns it does not price straight through,
+-- so each call's whatif facts ride in three of them (llmfinops/whatif/engine.py sets them):
+-- `feature` = its group, `latency_ms` = its stored cost, `status` = dropped | changed |
+-- unchanged, and `task_outcome` = 'not_applicable' or NULL. Carried, not joined back by call_id:
+-- the changed calls are then read once, streaming, without their ids.
 --
 -- Per call: a call the scenario does not change keeps its stored cost; a dropped call or a
 -- response-cache hit costs 0; any other changed call costs what the price join gives for its
@@ -34,19 +37,18 @@ WITH base AS (
 ),
 per_call AS (
     SELECT
-        w.grp,
-        w.stored_cost,
-        w.changed,
-        w.dropped,
-        w.not_applicable,
-        CASE
-            WHEN NOT w.changed THEN w.stored_cost
-            WHEN w.dropped OR coalesce(w.response_cache_hit, false) THEN 0.0
-            ELSE n.cost_usd
+        feature AS grp,
+        latency_ms AS stored_cost,
+        status <> 'unchanged' AS changed,
+        status = 'dropped' AS dropped,
+        task_outcome IS NOT DISTINCT FROM 'not_applicable' AS not_applicable,
+        CASE status
+            WHEN 'unchanged' THEN latency_ms
+            WHEN 'dropped' THEN 0.0
+            ELSE cost_usd  -- a response-cache hit is priced 0 by the join
         END AS new_cost
-    FROM whatif_changed AS w
-    LEFT JOIN new_calls AS n ON n.call_id = w.call_id
-    WHERE w.stored_cost IS NOT NULL
+    FROM new_calls
+    WHERE latency_ms IS NOT NULL
 ),
 changes AS (
     SELECT

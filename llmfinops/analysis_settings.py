@@ -17,7 +17,7 @@ Every key is optional; the defaults below are the documented ones (README, docs/
     prompt_cache_max_cached_share = 0.2   # ... and at most this share of its input read from cache
     prompt_cache_target_share = 0.5   # --cache at this share
     output_cap_ratio = 5.0            # output_cap: output P99 at least this many times the P50
-    context_growth_min = 1.5          # context_cap: context growth exponent at least this
+    context_growth_min = 1.3          # context_cap: context growth exponent at least this
     response_cache_drop = 0.05        # response_cache: hit rate fell by at least this (absolute)
     prompt_regression_rise = 0.10     # prompt_regression: cost per successful task rose by this share
     non_interactive = ["nightly-digest"]  # features whose calls no user waits for (batch candidates)
@@ -41,7 +41,7 @@ class SavingsThresholds:
     prompt_cache_max_cached_share: float = 0.2
     prompt_cache_target_share: float = 0.5
     output_cap_ratio: float = 5.0
-    context_growth_min: float = 1.5
+    context_growth_min: float = 1.3
     response_cache_drop: float = 0.05
     prompt_regression_rise: float = 0.10
     non_interactive: tuple[str, ...] = ()

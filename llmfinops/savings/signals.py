@@ -37,6 +37,10 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> Si
     """Run every signal query for ``period`` (and the period before, where a trend is needed)."""
     sqlfiles.install_period_macro(con)
     con.register("batch_discounts", price_catalog.batch_discount_table(config))
+    own_prices = not _has_relation(con, "prices")
+    if own_prices:  # a bare `calls` relation: price its models as the store would have
+        pairs = con.execute("SELECT DISTINCT provider, model FROM calls").fetchall()
+        con.register("prices", price_catalog.build_price_table(pairs, config))
     try:
         now = {"since": period.since, "until": period.until}
         before = period.previous()
@@ -54,6 +58,16 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> Si
         )
     finally:
         con.unregister("batch_discounts")
+        if own_prices:
+            con.unregister("prices")
+
+
+def _has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    try:
+        con.execute(f"SELECT 1 FROM {sqlfiles.quote_ident(name)} LIMIT 0").fetchall()
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def _by_feature(rows: list[Row]) -> dict[str, Row]:

@@ -13,6 +13,9 @@
 -- An action belongs to the group of its FIRST call (by ts, step, call_id) with all of its
 -- calls, so each action is counted once; only calls inside the period are used.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group             VARCHAR  dimension value of the actions' first calls (NULL is a group)
 --   actions           BIGINT   distinct actions

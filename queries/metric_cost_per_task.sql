@@ -15,6 +15,9 @@
 -- A task succeeded when its last non-NULL task_outcome is 'success'; when it logged no
 -- outcome, when its last call (by ts, then step, then call_id) has status 'ok'.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group                     VARCHAR  dimension value of the tasks' first calls (NULL is a group)
 --   tasks                     BIGINT   distinct task_ids

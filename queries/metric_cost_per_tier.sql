@@ -13,6 +13,9 @@
 -- [user_tiers.*]; unset means no revenue known). In an analyst session:
 --   SET VARIABLE tier_economics = [{'user_tier': 'pro', 'arpu_usd_month': 20.0, 'user_ceiling_usd': 4.0}];
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group                 VARCHAR  dimension value (NULL is a group)
 --   active_users          BIGINT   distinct user_ids with a call in the period

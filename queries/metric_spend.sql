@@ -8,6 +8,9 @@
 --                           week (ISO, Monday start, UTC, e.g. 2026-W47) or none (one row 'all')
 -- @param group_by = feature
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group           VARCHAR  dimension value; calls where it is NULL form their own group
 --   calls           BIGINT   all calls, unpriced ones and response-cache hits included

@@ -10,6 +10,9 @@
 -- All rows are returned; the CLI shows the first --limit. Ties in cost are ranked by the
 -- group value (NULL last), so the ranking and the cumulative share are deterministic.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group, by rank:
 --   rank              BIGINT   1 = most expensive
 --   group             VARCHAR  dimension value; calls without one (e.g. no user_id) are a group

@@ -33,7 +33,8 @@ per_group AS (
     SELECT
         grp,
         count(DISTINCT user_id) AS active_users,
-        sum(cost_usd) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        sum(CAST(cost_usd AS DECIMAL(38, 12))) AS cost_usd,
         quantile_cont(cost_usd, 0.95) AS p95_user_day_cost,
         CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
     FROM user_days
@@ -49,7 +50,7 @@ tier_economics AS (
 with_revenue AS (
     SELECT
         per_group.*,
-        cost_usd / active_users AS cost_per_active_user,
+        CAST(cost_usd AS DOUBLE) / active_users AS cost_per_active_user,
         tier_economics.arpu_usd_month
     FROM per_group
     LEFT JOIN tier_economics
@@ -58,7 +59,7 @@ with_revenue AS (
 SELECT
     grp AS "group",
     active_users,
-    cost_usd,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
     cost_per_active_user,
     p95_user_day_cost,
     arpu_usd_month,

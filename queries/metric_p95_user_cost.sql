@@ -28,7 +28,7 @@ WITH user_days AS (
 SELECT
     grp AS "group",
     count(*) AS user_days,
-    avg(cost_usd) AS "mean",
+    CAST(avg(CAST(cost_usd AS DECIMAL(38, 12))) AS DOUBLE) AS "mean",  -- exact, as run-to-run stable
     quantile_cont(cost_usd, 0.5) AS p50,
     quantile_cont(cost_usd, 0.95) AS p95,
     max(cost_usd) AS "max",

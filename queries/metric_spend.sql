@@ -32,7 +32,8 @@ per_group AS (
     SELECT
         grp,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         CAST(coalesce(sum(input_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS input_tokens,
         CAST(coalesce(sum(output_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS output_tokens,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
@@ -42,10 +43,10 @@ per_group AS (
 SELECT
     grp AS "group",
     calls,
-    cost_usd,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
     input_tokens,
     output_tokens,
-    cost_usd / nullif(sum(cost_usd) OVER (), 0) AS share,
+    CAST(cost_usd AS DOUBLE) / CAST(nullif(sum(cost_usd) OVER (), 0) AS DOUBLE) AS share,
     unpriced_calls
 FROM per_group
 ORDER BY

@@ -31,7 +31,9 @@ per_group AS (
     SELECT
         grp,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- Exact: a float sum varies in its last bits with the thread count, so equal costs
+        -- would rank differently from run to run and the tie-break on the group never apply.
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM period_calls
     GROUP BY grp
@@ -46,10 +48,10 @@ ranked AS (
 SELECT
     rank,
     grp AS "group",
-    cost_usd,
-    cost_usd / total AS share,
-    sum(cost_usd) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / total
-        AS cumulative_share,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
+    CAST(cost_usd AS DOUBLE) / CAST(total AS DOUBLE) AS share,
+    CAST(sum(cost_usd) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE)
+        / CAST(total AS DOUBLE) AS cumulative_share,
     calls,
     unpriced_calls
 FROM ranked

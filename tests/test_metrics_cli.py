@@ -129,7 +129,9 @@ def test_group_key_is_named_after_its_dimension(warehouse):
     assert total["calls"] == 3
     # model-tier-mix by model_tier: one model_tier column (a1-a3 have no tier: NULL).
     mix = run(warehouse, "model-tier-mix", *W47, "-f", "csv")
-    assert mix.splitlines()[0] == "model_tier,calls,call_share,cost_usd,cost_share,output_tokens,unpriced_calls"
+    assert (
+        mix.splitlines()[0] == "model_tier,calls,call_share,cost_usd,cost_share,output_tokens,unpriced_calls"
+    )
     by_user = run(warehouse, "top-spenders", *W47, "-f", "csv")
     assert by_user.splitlines()[0].startswith("rank,user_id,cost_usd,")
 

@@ -109,7 +109,8 @@ capped AS (
     GROUP BY t.grp
 ),
 growth_pairs AS (
-    SELECT t.grp, regr_slope(ln(i.cum_input), ln(i.idx)) AS slope
+    -- ORDER BY: the same sums in the same order on every run, so the same last bit
+    SELECT t.grp, regr_slope(ln(i.cum_input), ln(i.idx) ORDER BY i.task_id, i.idx) AS slope
     FROM indexed AS i
     JOIN judged AS t ON t.task_id = i.task_id
     WHERE t.steps >= 2 AND i.cum_input > 0

@@ -55,7 +55,7 @@ for row in CALLS:
         row["input_tokens"] = 2000
 
 COLUMNS = (
-    "group", "tasks", "steps_p50", "steps_p95", "steps_max", "cost_per_task_p50", "cost_per_task_p95",
+    "feature", "tasks", "steps_p50", "steps_p95", "steps_max", "cost_per_task_p50", "cost_per_task_p95",
     "cost_per_task_max", "top5pct_cost_share", "input_tokens_step1", "input_tokens_last",
     "context_growth_exponent", "success_rate_1", "success_rate_2_3", "success_rate_4_7", "success_rate_8_15",
     "success_rate_16_plus", "runaway_tasks", "suggested_step_cap", "step_cap_savings_usd", "cost_usd",
@@ -77,7 +77,7 @@ def same(got: object, want: object) -> bool:
 def test_agent_loops_every_column(con):
     table = compute(con, "agent-loops", period=W47)
     assert tuple(table.column_names) == COLUMNS
-    rows = {r["group"]: r for r in table.to_pylist()}
+    rows = {r["feature"]: r for r in table.to_pylist()}
     assert list(rows) == ["agent", "helper"]  # most expensive first
     agent = {
         "tasks": 5,
@@ -123,7 +123,7 @@ def test_agent_loops_every_column(con):
 def test_the_task_budget_comes_from_the_config(con):
     # $0.15: T2 (0.25), T3, T4 (0.20), T5 cost more; T4 and T5 also by steps -> 4 of 5
     config = parse_config({"agents": {"task_budget_usd": 0.15}})
-    rows = {r["group"]: r for r in compute(con, "agent-loops", period=W47, config=config).to_pylist()}
+    rows = {r["feature"]: r for r in compute(con, "agent-loops", period=W47, config=config).to_pylist()}
     assert rows["agent"]["runaway_tasks"] == 4
 
 

@@ -19,8 +19,10 @@ def with_total(table: pa.Table) -> pa.Table:
     """``table`` plus a last row 'total' (sums; savings_share of the sums)."""
     if table.num_rows == 0:
         return table
-    label = table.column_names[0]
+    label = table.column_names[0] if table.column_names[0] not in _SUMMED else None
     rows = table.to_pylist()
+    if label is None:  # --by none: the one row is the total
+        return table
     total: dict[str, object] = {label: "total"}
     for name in _SUMMED:
         total[name] = sum(r[name] for r in rows)

@@ -18,6 +18,7 @@ import pyarrow as pa
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import QueryError
+from llmfinops.metrics.compute import name_group_column
 from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import DIMENSIONS
 from llmfinops.pricing import catalog as price_catalog
@@ -47,7 +48,8 @@ def whatif(
     """The period's cost per group as stored and under ``scenario``: one row per group.
 
     ``con`` needs a ``calls`` relation (``llmfinops.store.connect`` gives one). The group
-    column is named after the dimension (``feature``, ``team``, ...; ``none`` gives ``all``).
+    column is named after the dimension (``feature``, ``team``, ...); ``none`` gives one row
+    without a key column, as the metrics do.
     """
     config = config or Config()
     chosen = group_by.strip().lower()
@@ -82,8 +84,7 @@ def whatif(
         for name in _VIEWS:
             with contextlib.suppress(duckdb.Error):  # a view an early failure never registered
                 con.unregister(name)
-    label = chosen if chosen != "none" else "group"
-    return table.rename_columns([label if c == "group" else c for c in table.column_names])
+    return name_group_column(table, chosen)  # `feature`, `team`, ...; none: no key column, as metrics
 
 
 # The price join prices these; every other canonical column it passes straight through, so four

@@ -79,7 +79,7 @@ def main() -> None:
         "SELECT count(*) FROM calls WHERE ts >= $s AND ts < $u", {"s": period.since, "u": period.until}
     ).fetchall()[0][0]
     spend_s, spend = best_of(args.repeat, lambda: compute(con, "spend", period=period))
-    costliest = spend.to_pylist()[0]["group"]  # type: ignore[attr-defined]
+    costliest = spend.to_pylist()[0]["feature"]  # type: ignore[attr-defined]
     scenario = parse_rules(route=[f"{costliest}=gpt-4o-mini"])
     whatif_s, table = best_of(args.repeat, lambda: whatif(con, scenario, period=period, config=Config()))
     row = next(r for r in table.to_pylist() if r["feature"] == costliest)  # type: ignore[attr-defined]

@@ -82,6 +82,8 @@ class Config:
     discounts: dict[str, float] = field(default_factory=dict)
     batch_discounts: dict[str, float] = field(default_factory=lambda: {"openai": 0.5, "anthropic": 0.5})
     model_prices: tuple[ModelPrice, ...] = ()
+    # [[pricing.modifiers]]: rows added to / replacing the shipped modifier table
+    modifiers: tuple[Any, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
     tier_patterns: dict[str, str] = field(default_factory=dict)
     users_file: Path | None = None
@@ -100,6 +102,7 @@ class Config:
             "discounts": self.discounts,
             "batch": self.batch_discounts,
             "models": [vars(m) for m in self.model_prices],
+            "modifiers": [vars(m) for m in self.modifiers],
             "aliases": self.aliases,
         }
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
@@ -160,6 +163,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
             pricing.get("batch_discounts", {"openai": 0.5, "anthropic": 0.5}), "pricing.batch_discounts"
         ),
         model_prices=tuple(_model_price(m) for m in pricing.get("models", [])),
+        modifiers=_modifiers(pricing.get("modifiers", [])),
         aliases={str(k).lower(): str(v).lower() for k, v in models.get("aliases", {}).items()},
         tier_patterns={str(k).lower(): _tier(v) for k, v in models.get("tiers", {}).items()},
         users_file=(base / users_file) if users_file else None,
@@ -237,3 +241,11 @@ def _model_price(m: Any) -> ModelPrice:
         tier=_tier(m["tier"]) if m.get("tier") else None,
         since=since,
     )
+
+
+def _modifiers(raw: Any) -> tuple[Any, ...]:
+    from llmfinops.pricing import modifiers  # the pricing package imports this module
+
+    if not isinstance(raw, list):
+        raise ConfigError("pricing.modifiers must be a list of tables ([[pricing.modifiers]])")
+    return tuple(modifiers.parse(m, "pricing.modifiers") for m in raw)

@@ -32,6 +32,7 @@ from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
 from llmfinops.ingest.sources import SourceFile, discover
 from llmfinops.pricing import catalog as price_catalog
+from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.store import catalog as store_catalog
 from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, Warehouse
@@ -273,6 +274,7 @@ def _commit(
         pairs = _model_pairs(con, current)
         prices = price_catalog.build_price_table(pairs, config)
         con.register("price_table", prices)
+        con.register("modifier_rows", price_modifiers.modifier_table(pairs, config.modifiers))
         # --full: a call read again replaces its stored copy (still one row per call_id), so what a
         # newer release reads (new columns, corrected rules) reaches the days stored before it
         keep = "NOT dup_in_run" if replace else "NOT dup_in_run AND NOT dup_in_store"

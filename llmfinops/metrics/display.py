@@ -13,6 +13,14 @@ from llmfinops.metrics.registry import DIMENSIONS
 MONEY = frozenset(
     {
         "cost_usd",
+        "base_cost_usd",
+        "change_usd",
+        "volume_usd",
+        "iteration_usd",
+        "response_cache_usd",
+        "tokens_per_call_usd",
+        "model_mix_usd",
+        "unit_price_usd",
         "cost_per_successful_task",
         "cost_per_action",
         "cost_per_call",

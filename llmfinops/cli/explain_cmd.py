@@ -12,7 +12,6 @@ from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, pe
 from llmfinops.errors import QueryError
 
 
-
 def explain(
     period: PeriodOpt = None,
     since: SinceOpt = None,
@@ -29,7 +28,9 @@ def explain(
     ] = None,
     vs_since: Annotated[
         str | None,
-        typer.Option("--vs-since", help="Base period's first day, YYYY-MM-DD (inclusive).", show_default=False),
+        typer.Option(
+            "--vs-since", help="Base period's first day, YYYY-MM-DD (inclusive).", show_default=False
+        ),
     ] = None,
     vs_until: Annotated[
         str | None,

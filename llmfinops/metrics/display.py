@@ -14,13 +14,6 @@ MONEY = frozenset(
     {
         "cost_usd",
         "base_cost_usd",
-        "change_usd",
-        "volume_usd",
-        "iteration_usd",
-        "response_cache_usd",
-        "tokens_per_call_usd",
-        "model_mix_usd",
-        "unit_price_usd",
         "cost_per_successful_task",
         "cost_per_action",
         "cost_per_call",
@@ -31,6 +24,18 @@ MONEY = frozenset(
         "p50",
         "p95",
         "max",
+    }
+)
+# Changes and the effects that explain them: to the cent, with a sign (+$0.20, -$0.11, $0.00).
+CHANGE = frozenset(
+    {
+        "change_usd",
+        "volume_usd",
+        "iteration_usd",
+        "response_cache_usd",
+        "tokens_per_call_usd",
+        "model_mix_usd",
+        "unit_price_usd",
     }
 )
 PERCENT = frozenset(
@@ -53,9 +58,11 @@ MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
 
 
 def column_kind(name: str) -> str:
-    """money | percent | ratio | other: how the column's numbers are written."""
+    """money | change | percent | ratio | other: how the column's numbers are written."""
     if name in MONEY:
         return "money"
+    if name in CHANGE:
+        return "change"
     if name in PERCENT:
         return "percent"
     if name in RATIO:
@@ -77,6 +84,14 @@ def money(value: float) -> str:
     return f"{sign}${digits}"
 
 
+def signed_money(value: float) -> str:
+    """+$1,234.56 / -$0.11 / $0.00: a change to the cent (a change under half a cent is none)."""
+    cents = round(value, 2)
+    if cents == 0:
+        return "$0.00"
+    return f"{'+' if cents > 0 else '-'}${abs(cents):,.2f}"
+
+
 def format_cell(column: str, value: Any) -> str:
     """One cell of a table for people."""
     if value is None:
@@ -88,6 +103,8 @@ def format_cell(column: str, value: Any) -> str:
     kind = column_kind(column)
     if kind == "money":
         return money(value)
+    if kind == "change":
+        return signed_money(value)
     if kind == "percent":
         return f"{value * 100:,.1f}%"
     if kind == "ratio":

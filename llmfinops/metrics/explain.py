@@ -60,7 +60,9 @@ def explain(
             f"use one of: {', '.join(EXPLAIN_GROUP_BYS)}"
         )
     if chosen not in EXPLAIN_GROUP_BYS:
-        raise QueryError(f"explain cannot be grouped by {chosen!r}; use one of: {', '.join(EXPLAIN_GROUP_BYS)}")
+        raise QueryError(
+            f"explain cannot be grouped by {chosen!r}; use one of: {', '.join(EXPLAIN_GROUP_BYS)}"
+        )
     before = base or period.previous()
     sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
     params = {

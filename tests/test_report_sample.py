@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +22,9 @@ from test_report_render import off_file_references
 
 from llmfinops.cli import app
 from llmfinops.cli.app import run_app
-from llmfinops.metrics import compute, resolve_period
+from llmfinops.metrics import EFFECTS, compute, resolve_period
 from llmfinops.report.chargeback import round_cents, to_decimal
+from llmfinops.report.formatting import signed_usd, usd
 from llmfinops.store import Warehouse, connect
 
 CONFIG = REPO / "examples" / "llmfinops.toml"
@@ -64,7 +66,10 @@ def test_showback_w47_is_one_small_self_contained_file(w47: Path):
     assert w47.stat().st_size < MAX_BYTES
     assert "<script" not in html.lower()
     assert off_file_references(html) == []
-    assert html.count("<svg") == 3
+    # 3 charts, plus a waterfall per "Why spend moved" row: the total, 4 teams, and their top
+    # features W46 -> W47 (platform: agent, (none), classify; growth: (none), chat; support:
+    # (none), search-answer; docs: summarise) = 1 + 4 + 8 = 13.
+    assert html.count("<svg") == 3 + 13
 
 
 def test_same_warehouse_same_bytes(sample: Path, w47: Path, tmp_path: Path):
@@ -120,6 +125,65 @@ def test_showback_w47_in_a_real_browser(w47: Path, tmp_path: Path):
     colours = len({tuple(p) for p in (pixels[::7, ::7] * 255).astype(int).reshape(-1, 3)})
     assert ink > 0.05, f"the page looks blank ({ink:.1%} ink)"
     assert colours > 100, f"only {colours} distinct colours: charts missing?"
+
+
+WHY_ROWS = """
+(() => {
+  const section = document.getElementById("why").closest("section");
+  const box = section.getBoundingClientRect();
+  const charts = [...section.querySelectorAll("figure.chart svg")].filter(
+    (svg) => svg.getBoundingClientRect().height > 50);
+  return {
+    height: box.height,
+    charts: charts.length,
+    sentences: [...section.querySelectorAll(".why-sentence")].map((p) => p.innerText),
+    rows: [...section.querySelectorAll("table.why-table tbody tr")].map(
+      (tr) => [tr.dataset.scope, ...[...tr.cells].map((td) => td.innerText)]),
+  };
+})()
+"""
+
+
+def explain_json(sample: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
+    capsys.readouterr()
+    code = run_app(app, ["explain", "-w", str(sample), "-p", "2026-W47", "-f", "json", *args])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    return json.loads(out)
+
+
+def test_why_spend_moved_in_a_real_browser_equals_the_cli(sample: Path, w47: Path, capsys):
+    if find_chromium() is None:
+        pytest.skip("Chromium not found: apt-get install -y chromium (or set LLMFINOPS_CHROMIUM)")
+    page = open_page(w47, width=1280, height=2000, evaluate=WHY_ROWS)
+    assert page.errors == []
+    shown = page.value
+    assert shown["height"] > 1000 and shown["charts"] == 13  # rendered, with a waterfall per row
+    # The CLI's rows in the report's order: the total, then each team and its top 3 features.
+    expected = [("total", "All spend", explain_json(sample, capsys, "--by", "none")[0])]
+    for team in explain_json(sample, capsys, "--by", "team"):
+        expected.append(("team", f"Team {team['team']}", team))
+        for feature in explain_json(sample, capsys, "--team", team["team"])[:3]:
+            name = f"{feature['feature'] or '(none)'} ({team['team']})"
+            expected.append(("feature", name, feature))
+    assert len(shown["rows"]) == len(expected) == 13
+    money = ("change_usd", *(f"{e}_usd" for e in EFFECTS))
+    for (scope, name, row), cells in zip(expected, shown["rows"], strict=True):
+        assert cells[:2] == [scope, name]
+        assert cells[2:4] == [usd(row["base_cost_usd"]), usd(row["cost_usd"])]
+        assert cells[4:] == [signed_usd(row[key]) for key in money], name
+    # The sentences name the effects of at least 10% of the change, from the same numbers:
+    # the total's +$29.27 is mostly the agent feature's routing regression (model mix).
+    total = expected[0][2]
+    assert shown["sentences"][0] == (
+        f"All spend: {signed_usd(total['change_usd'])} "
+        f"({total['change_usd'] / total['base_cost_usd'] * 100:+.0f}%): "
+        f"model mix {signed_usd(total['model_mix_usd'])}"
+    )
+    agent = next(s for s in shown["sentences"] if s.startswith("agent (platform)"))
+    assert agent.startswith(
+        "agent (platform): +$28.97 (+106%): model mix +$27.02, volume +$7.57 (81 → 99 actions)"
+    )
 
 
 def test_chromium_check_catches_a_network_request_and_a_console_error(tmp_path: Path):

@@ -18,6 +18,7 @@ from llmfinops.metrics import compute
 from llmfinops.metrics.compute import set_tier_economics
 from llmfinops.metrics.period import Period
 from llmfinops.report.model import ReportData, describe, period_params
+from llmfinops.report.why import TOP_FEATURES, why_spend_moved
 
 TOP_N = 10  # rows of the top-spender tables
 TREND_BUCKETS = 8  # 7-day buckets in the model-tier trend (more when the period is longer)
@@ -49,8 +50,10 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
     params = period_params(period)
     month_start, month_end = budget_month(period)
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))
+    previous = period.previous()
     tables = {
         "headline": sqlfiles.run(con, "report_headline", params),
+        "why_spend_moved": why_spend_moved(con, period, previous),
         "spend_by_team_feature": sqlfiles.run(con, "report_spend_team_feature", params),
         "daily_spend_by_team": sqlfiles.run(con, "report_daily_team", params),
         "unit_economics": sqlfiles.run(con, "report_unit_economics", params),
@@ -74,7 +77,6 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "quarantine": sqlfiles.run(con, "report_quarantine", params),
     }
     headline = tables["headline"].to_pylist()[0]
-    previous = period.previous()
     facts = {
         "calls": headline["calls"],
         "period_days": describe(period),
@@ -85,6 +87,7 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "budget_days_in_month": (month_end - month_start).days,
         "trend_buckets": buckets,
         "top_n": TOP_N,
+        "why_top_features": TOP_FEATURES,
         "has_budgets": bool(config.team_budgets or config.feature_budgets),
         "has_tier_economics": bool(config.user_tiers),
         "last_call_at": headline["last_call_at"],

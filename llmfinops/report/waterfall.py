@@ -54,15 +54,17 @@ def waterfall(row: dict[str, Any], title: str, name: str, *, small: bool = False
                 fontsize=7 if small else 8,
             )
         ax.set_xticks(x, labels, fontsize=7 if small else 8)
-        ax.margins(y=0.18)
         levels = [base, *(b for b, h in zip(bottoms[1:-1], heights[1:-1], strict=True)), current]
         levels += [b + h for b, h in zip(bottoms[1:-1], heights[1:-1], strict=True)]
         low, high = min(levels), max(levels)
+        floor = 0.0
         if high > 0 and high - low < ZOOM_BELOW * high:
             # Small effects on a large base would be slivers: start the axis near the lowest
             # level (the note above the charts says the axis may not start at zero).
-            span = high - low
-            ax.set_ylim(max(0.0, low - 1.5 * span - 0.02 * high), high + 0.6 * span + 0.02 * high)
+            floor = max(0.0, low - 1.5 * (high - low) - 0.02 * high)
+        # Set by hand: a bar's sticky edges would stop autoscaling's margin at its top, and
+        # the value written over the highest bar needs the room.
+        ax.set_ylim(floor, high + 0.22 * max(high - floor, 1e-9))
         bottom, top = ax.get_ylim()
         step = (top - bottom) / 5  # about five ticks: as many decimals as tell them apart
         decimals = 0 if step >= 1 else min(4, max(2, math.ceil(-math.log10(step))))

@@ -67,9 +67,9 @@ def test_showback_w47_is_one_small_self_contained_file(w47: Path):
     assert "<script" not in html.lower()
     assert off_file_references(html) == []
     # 3 charts, plus a waterfall per "Why spend moved" row: the total, 4 teams, and their top
-    # features W46 -> W47 (platform: agent, (none), classify; growth: (none), chat; support:
-    # (none), search-answer; docs: summarise) = 1 + 4 + 8 = 13.
-    assert html.count("<svg") == 3 + 13
+    # features W46 -> W47 (platform: agent, log-triage, (none); support: ticket-reply,
+    # kb-answer, (none); growth: onboarding-email, (none), chat; docs: summarise) = 1 + 4 + 10.
+    assert html.count("<svg") == 3 + 15
 
 
 def test_same_warehouse_same_bytes(sample: Path, w47: Path, tmp_path: Path):
@@ -158,7 +158,7 @@ def test_why_spend_moved_in_a_real_browser_equals_the_cli(sample: Path, w47: Pat
     page = open_page(w47, width=1280, height=2000, evaluate=WHY_ROWS)
     assert page.errors == []
     shown = page.value
-    assert shown["height"] > 1000 and shown["charts"] == 13  # rendered, with a waterfall per row
+    assert shown["height"] > 1000 and shown["charts"] == 15  # rendered, with a waterfall per row
     # The CLI's rows in the report's order: the total, then each team and its top 3 features.
     expected = [("total", "All spend", explain_json(sample, capsys, "--by", "none")[0])]
     for team in explain_json(sample, capsys, "--by", "team"):
@@ -166,24 +166,30 @@ def test_why_spend_moved_in_a_real_browser_equals_the_cli(sample: Path, w47: Pat
         for feature in explain_json(sample, capsys, "--team", team["team"])[:3]:
             name = f"{feature['feature'] or '(none)'} ({team['team']})"
             expected.append(("feature", name, feature))
-    assert len(shown["rows"]) == len(expected) == 13
+    assert len(shown["rows"]) == len(expected) == 15
     money = ("change_usd", *(f"{e}_usd" for e in EFFECTS))
     for (scope, name, row), cells in zip(expected, shown["rows"], strict=True):
         assert cells[:2] == [scope, name]
         assert cells[2:4] == [usd(row["base_cost_usd"]), usd(row["cost_usd"])]
         assert cells[4:] == [signed_usd(row[key]) for key in money], name
-    # The sentences name the effects of at least 10% of the change, from the same numbers:
-    # the total's +$29.27 is mostly the agent feature's routing regression (model mix).
+    # The sentences name the effects of at least 10% of the change, from the same numbers.
     total = expected[0][2]
-    assert shown["sentences"][0] == (
+    assert shown["sentences"][0].startswith(
         f"All spend: {signed_usd(total['change_usd'])} "
         f"({total['change_usd'] / total['base_cost_usd'] * 100:+.0f}%): "
         f"model mix {signed_usd(total['model_mix_usd'])}"
     )
-    agent = next(s for s in shown["sentences"] if s.startswith("agent (platform)"))
-    assert agent.startswith(
+    # The sample's planted causes, one per feature (tools/samplegen.py): the agent's routing
+    # regression, then the helpdesk's longer context, retry loop, broken cache and roll-out.
+    said = {s.split(":")[0]: s for s in shown["sentences"]}
+    assert said["agent (platform)"].startswith(
         "agent (platform): +$28.97 (+106%): model mix +$27.02, volume +$7.57 (81 → 99 actions)"
     )
+    assert said["ticket-reply (support)"].split(": ")[2].startswith("tokens per call +$")
+    assert said["log-triage (platform)"].split(": ")[2].startswith("iteration +$")
+    assert "(2.00 → 5.00 calls per action)" in said["log-triage (platform)"]
+    assert said["kb-answer (support)"].split(": ")[2].startswith("response cache +$")
+    assert said["onboarding-email (growth)"].split(": ")[2].startswith("volume +$")
 
 
 def test_chromium_check_catches_a_network_request_and_a_console_error(tmp_path: Path):

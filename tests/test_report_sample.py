@@ -29,6 +29,10 @@ from llmfinops.store import Warehouse, connect
 
 CONFIG = REPO / "examples" / "llmfinops.toml"
 MAX_BYTES = 2 * 1024 * 1024
+# "Why spend moved" rows of W47 against W46: the total, 4 teams and each team's top 3 features
+# by |change| (platform: agent, research-agent, log-triage; support: ticket-reply, kb-answer,
+# (none); growth: onboarding-email, extract, (none); docs: nightly-digest, summarise) = 1 + 4 + 11.
+WHY_ROWS_W47 = 16
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +70,9 @@ def test_showback_w47_is_one_small_self_contained_file(w47: Path):
     assert w47.stat().st_size < MAX_BYTES
     assert "<script" not in html.lower()
     assert off_file_references(html) == []
-    # 3 charts, plus a waterfall per "Why spend moved" row: the total, 4 teams, and their top
-    # features W46 -> W47 (platform: agent, log-triage, (none); support: ticket-reply,
-    # kb-answer, (none); growth: onboarding-email, (none), chat; docs: summarise) = 1 + 4 + 10.
-    assert html.count("<svg") == 3 + 15
+    # 4 charts (spend by feature, daily by team, frontier trend, agent steps), plus a waterfall
+    # per "Why spend moved" row: WHY_ROWS_W47 (see below).
+    assert html.count("<svg") == 4 + WHY_ROWS_W47
 
 
 def test_same_warehouse_same_bytes(sample: Path, w47: Path, tmp_path: Path):
@@ -158,7 +161,7 @@ def test_why_spend_moved_in_a_real_browser_equals_the_cli(sample: Path, w47: Pat
     page = open_page(w47, width=1280, height=2000, evaluate=WHY_ROWS)
     assert page.errors == []
     shown = page.value
-    assert shown["height"] > 1000 and shown["charts"] == 15  # rendered, with a waterfall per row
+    assert shown["height"] > 1000 and shown["charts"] == WHY_ROWS_W47  # rendered, with a waterfall per row
     # The CLI's rows in the report's order: the total, then each team and its top 3 features.
     expected = [("total", "All spend", explain_json(sample, capsys, "--by", "none")[0])]
     for team in explain_json(sample, capsys, "--by", "team"):
@@ -166,7 +169,7 @@ def test_why_spend_moved_in_a_real_browser_equals_the_cli(sample: Path, w47: Pat
         for feature in explain_json(sample, capsys, "--team", team["team"])[:3]:
             name = f"{feature['feature'] or '(none)'} ({team['team']})"
             expected.append(("feature", name, feature))
-    assert len(shown["rows"]) == len(expected) == 15
+    assert len(shown["rows"]) == len(expected) == WHY_ROWS_W47
     money = ("change_usd", *(f"{e}_usd" for e in EFFECTS))
     for (scope, name, row), cells in zip(expected, shown["rows"], strict=True):
         assert cells[:2] == [scope, name]

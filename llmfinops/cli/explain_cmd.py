@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
-from llmfinops.cli.metrics_cmd import FormatOpt, OutputFormat, render
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.errors import QueryError
 
@@ -48,23 +47,30 @@ def explain(
         str | None,
         typer.Option("--team", help="Only this team's calls (e.g. with --by feature).", show_default=False),
     ] = None,
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table for people; json or csv with raw numbers.")
+    ] = "table",
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Split each group's cost change into volume, iteration, response cache, tokens per call,
-    model mix and unit price (LMDI-I: the six effects add up to the change).
+    """Why spend moved: each group's cost change split into six drivers that add up to it.
 
-    The current period is --period or --since/--until (default: last full ISO week); the base
+    The drivers (LMDI-I): volume, iteration, response cache, tokens per call, model mix and
+    unit price. The current period is --period or --since/--until (default: last full ISO week); the base
     is --vs or --vs-since/--vs-until (default: the period right before). Only priced calls are
     split; unpriced calls are counted per period. Full definition: docs/explain.md.
 
     Example: llmfinops explain --period 2026-W47 --vs 2026-W46 --by feature
     """
+    # Imported here, not at the top: `llmfinops explain --help` must not load duckdb or pyarrow.
+    from llmfinops.cli.metrics_cmd import OutputFormat, render
     from llmfinops.config import load_config
     from llmfinops.metrics import explain as explain_change
     from llmfinops.store import Warehouse, connect
 
+    if fmt.lower() not in OutputFormat.__members__:
+        raise QueryError(f"--format must be table, json or csv, not {fmt!r}")
+    output = OutputFormat(fmt.lower())
     current = period_from_options(period, since, until, as_of)
     if vs is not None and (vs_since is not None or vs_until is not None):
         raise QueryError("give either --vs or --vs-since/--vs-until, not both")
@@ -89,10 +95,12 @@ def explain(
     caption = "Effects add up to the change. Drivers per period: --format json or csv."
     if unpriced:
         caption += f" {unpriced:,} unpriced call(s) in {current.label} are counted, not split."
-    if fmt is OutputFormat.table:
+    if output is OutputFormat.table:
         keep = [c for c in table.column_names if not c.endswith(("_0", "_1")) or c.startswith("unpriced")]
         table = table.select(keep)
-    render(table, fmt, title=title, caption=caption, empty=f"No calls in {current.label} or {before.label}.")
+    render(
+        table, output, title=title, caption=caption, empty=f"No calls in {current.label} or {before.label}."
+    )
 
 
 def register(app: typer.Typer) -> None:

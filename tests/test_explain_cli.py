@@ -155,3 +155,21 @@ def test_bad_options_are_clear_errors(cli, warehouse, args, message):
 
 def test_periods_used_are_the_fixture_weeks():
     assert (W46.label, W47.label) == ("2026-W46", "2026-W47")
+
+
+def test_the_analyst_macro_through_llmfinops_sql(cli, warehouse):
+    # The analyst file's macro is the same SQL: its `group` column holds what --by team names team.
+    code, out, err = cli(
+        "sql",
+        "SELECT \"group\", change_usd, unit_price_usd FROM explain(TIMESTAMPTZ '2026-11-16 00:00+00', "
+        "TIMESTAMPTZ '2026-11-23 00:00+00', TIMESTAMPTZ '2026-11-09 00:00+00', "
+        "TIMESTAMPTZ '2026-11-16 00:00+00', group_by := 'team')",
+        "-w",
+        warehouse,
+        "-f",
+        "json",
+    )
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["group"] for r in rows] == ["t", "pricing"]
+    assert rows[1]["unit_price_usd"] == pytest.approx(0.04)

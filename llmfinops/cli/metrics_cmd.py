@@ -22,7 +22,7 @@ from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, pe
 from llmfinops.config import load_config
 from llmfinops.errors import InputError, QueryError
 from llmfinops.metrics import METRICS, compute, run_sql
-from llmfinops.metrics.compute import set_tier_economics
+from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.display import format_cell, is_numeric
 from llmfinops.metrics.registry import get
 from llmfinops.store import Warehouse, connect
@@ -132,7 +132,7 @@ def sql(
     wh.require()
     con = connect(wh)
     try:
-        set_tier_economics(con, load_config(config))  # so metric_cost_per_tier sees the config's ARPU
+        set_economics(con, load_config(config))  # so the metric macros see the config's revenue
         table = run_sql(con, text)
     finally:
         con.close()

@@ -15,7 +15,7 @@ import duckdb
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.metrics import compute
-from llmfinops.metrics.compute import set_tier_economics
+from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.period import Period
 from llmfinops.report.model import ReportData, describe, period_params
 
@@ -45,7 +45,7 @@ def budget_rows(config: Config) -> list[dict[str, Any]]:
 
 def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
     """Run every showback query for ``period`` (and the previous period of equal length)."""
-    set_tier_economics(con, config)  # revenue and ceilings per tier, for report_tiers.sql
+    set_economics(con, config)  # revenue and ceilings per tier and feature, for the report SQL
     params = period_params(period)
     month_start, month_end = budget_month(period)
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))

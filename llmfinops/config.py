@@ -226,7 +226,9 @@ def _feature(name: str, raw: Any) -> FeatureEconomics:
         raise ConfigError(f"[{where}] must be a table")
     unknown = set(raw) - {*REVENUE_KEYS, "gate_for"}
     if unknown:
-        raise ConfigError(f"[{where}] has unknown key(s) {sorted(unknown)}; known: {[*REVENUE_KEYS, 'gate_for']}")
+        raise ConfigError(
+            f"[{where}] has unknown key(s) {sorted(unknown)}; known: {[*REVENUE_KEYS, 'gate_for']}"
+        )
     given = [k for k in REVENUE_KEYS if k in raw]
     if len(given) > 1:
         raise ConfigError(f"[{where}] has {' and '.join(given)}: give at most one revenue key per feature")

@@ -17,7 +17,7 @@ from llmfinops.config import Config, FeatureEconomics, TierEconomics
 from llmfinops.metrics import compute
 
 
-def row(call_id, ts, feature, action, task, session, user, tier, cost, step=None):  # noqa: ANN001, ANN201
+def row(call_id, ts, feature, action, task, session, user, tier, cost, step=None):
     return dict(
         call_id=call_id, ts=datetime.fromisoformat(ts), feature=feature, action_id=action, task_id=task,
         session_id=session, user_id=user, user_tier=tier, cost_usd=cost, step=step, model="gpt-4o-mini",
@@ -190,7 +190,14 @@ def test_gate_intercept_without_gates_is_empty(con):
     assert compute(con, "gate-intercept", period=W47).num_rows == 0
 
 
-USAGE = ("group", "active_users", "user_ceiling_usd", "users_at_ceiling", "share_at_ceiling", "unpriced_calls")
+USAGE = (
+    "group",
+    "active_users",
+    "user_ceiling_usd",
+    "users_at_ceiling",
+    "share_at_ceiling",
+    "unpriced_calls",
+)
 
 
 def test_metric_budget_usage(con):

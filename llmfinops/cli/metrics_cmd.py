@@ -176,7 +176,7 @@ def render(table: pa.Table, fmt: OutputFormat, *, title: str | None, caption: st
     elif table.num_rows == 0:
         console.print(empty)
     else:
-        _print_wide(_rich_table(table, title, caption))
+        print_wide(_rich_table(table, title, caption))
 
 
 def to_csv(table: pa.Table) -> str:
@@ -210,7 +210,7 @@ def _rich_table(table: pa.Table, title: str | None, caption: str | None) -> Tabl
     return out
 
 
-def _print_wide(renderable: Table) -> None:
+def print_wide(renderable: Table) -> None:
     """Print at the terminal's width, or wider when the table cannot fit without cropping."""
     unclamped = console.options.update_width(10_000)
     needed = Measurement.get(console, unclamped, renderable).minimum

@@ -60,7 +60,9 @@ def set_feature_economics(con: duckdb.DuckDBPyConnection, config: Config | None)
             "revenue_usd_per_action": pa.array(
                 [f.revenue_usd_per_action for f in features.values()], pa.float64()
             ),
-            "revenue_usd_per_task": pa.array([f.revenue_usd_per_task for f in features.values()], pa.float64()),
+            "revenue_usd_per_task": pa.array(
+                [f.revenue_usd_per_task for f in features.values()], pa.float64()
+            ),
             "gate_for": pa.array([f.gate_for for f in features.values()], pa.string()),
         }
     )

@@ -17,6 +17,12 @@ MONEY = frozenset(
         "cost_per_active_user",
         "p95_user_day_cost",
         "arpu_usd_month",
+        "revenue_usd",
+        "cost_per_session",
+        "gate_cost_usd",
+        "gated_cost_per_action",
+        "cost_per_action_without_gate",
+        "user_ceiling_usd",
         "mean",
         "p50",
         "p95",
@@ -33,9 +39,12 @@ PERCENT = frozenset(
         "response_cache_hit_rate",
         "prompt_cache_token_rate",
         "prompt_cache_request_rate",
+        "margin",
+        "intercept_rate",
+        "share_at_ceiling",
     }
 )
-RATIO = frozenset({"output_token_ratio", "avg_steps", "calls_per_action"})
+RATIO = frozenset({"output_token_ratio", "avg_steps", "calls_per_action", "actions_per_session"})
 NULL_GROUP = "NULL"  # how a NULL dimension value is shown
 MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
 

@@ -103,7 +103,7 @@ METRICS: dict[str, MetricSpec] = {
         _spec(
             "gate-intercept",
             "feature",
-            "Per gate feature (config gate_for): share of actions it stops, cost per action with and without it.",
+            "Per gate (config gate_for): share of actions it stops; cost per action with and without it.",
             ("feature",),
         ),
         _spec(

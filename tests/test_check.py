@@ -62,10 +62,10 @@ def con():
         "run_at TIMESTAMPTZ)"
     )
     con.execute(
-        "INSERT INTO quarantine VALUES "
-        "('a.jsonl', 3, 'native', 'missing ts', TIMESTAMPTZ '2026-11-23 01:00:00+00'),"  # nightly run after the 22nd
+        "INSERT INTO quarantine VALUES "  # the nightly run after the 22nd, then an earlier one
+        "('a.jsonl', 3, 'native', 'missing ts', TIMESTAMPTZ '2026-11-23 01:00:00+00'),"
         "('a.jsonl', 9, 'native', 'broken JSON', TIMESTAMPTZ '2026-11-23 01:00:00+00'),"
-        "('b.jsonl', 1, 'native', 'missing ts', TIMESTAMPTZ '2026-11-20 01:00:00+00')"  # an earlier run
+        "('b.jsonl', 1, 'native', 'missing ts', TIMESTAMPTZ '2026-11-20 01:00:00+00')"
     )
     return con
 
@@ -73,7 +73,7 @@ def con():
 BUDGETS = dict(team_budgets={"growth": 20.0, "docs": 12.0, "ops": 5.0}, feature_budgets={"chat": 40.0})
 
 
-def breach(rule: str, severity: str, metric: str, column: str, scope: str, value, op, threshold) -> Breach:  # noqa: ANN001
+def breach(rule: str, severity: str, metric: str, column: str, scope: str, value, op, threshold) -> Breach:
     return Breach(rule, severity, metric, column, scope, value, op, threshold, "2026-11-22")
 
 
@@ -154,7 +154,7 @@ def units():
     return make_connection(UNITS)
 
 
-def rule(**kw) -> AlertRule:  # noqa: ANN003
+def rule(**kw) -> AlertRule:
     base = dict(name="r", metric="inference-margin", column="margin", op="<", threshold=0.5)
     return parse_alerts([{**base, **kw}])[0]
 
@@ -371,7 +371,7 @@ def test_a_silent_source_through_the_cli(cli, warehouse):
     ],
 )
 def test_exit_3_when_the_check_cannot_run(cli, warehouse, args, message):
-    code, out, err = cli("check", "-w", warehouse, *args)
+    code, _, err = cli("check", "-w", warehouse, *args)
     assert code == 3
     assert message in err
 

@@ -112,6 +112,22 @@ def test_showback_sections_are_all_there(hostile_html):
     assert "$9.50" in html and "▲ 375.0%" in html
 
 
+def test_showback_opens_with_the_breaches_linked_to_their_sections():
+    # W47 of the render fixture with a rule that every feature's spend breaches and no budgets.
+    from llmfinops.config import parse_config
+
+    rule = {"name": "any spend", "metric": "spend", "column": "cost_usd", "op": ">=", "threshold": 0}
+    config = parse_config({"alerts": [rule], "check": {"disable": ["silent source", "unpriced calls"]}})
+    html = render_html(build_report(make_con(CALLS), "showback", W47, config))
+    first = html.index('id="breaches"')
+    assert first < html.index('id="headline"')
+    assert "threshold(s) breached in 2026-W47</strong> (1 rule(s) and 4 built-in check(s)" in html
+    assert '<a href="#spend">any spend</a>' in html
+    quiet = parse_config({"check": {"disable": ["silent source", "unpriced calls"]}})
+    html = render_html(build_report(make_con(CALLS), "showback", W47, quiet))
+    assert "No thresholds breached in 2026-W47 (0 rule(s) and 4 built-in check(s))." in html
+
+
 def test_rendering_is_deterministic():
     con = make_con(hostile_calls())
     first = render_html(build_report(con, "showback", W47, CONFIG))
@@ -143,6 +159,8 @@ SHOWBACK_FILES = {
     "showback_top_users.csv": "period,rank,group,cost_usd,share,cumulative_share,calls,unpriced_calls",
     "showback_anomalies.csv": "period,day,feature,cost_usd,calls,baseline_median,baseline_mad,baseline_days,"
     "change_usd,ratio,robust_z,direction",
+    "showback_breaches.csv": "period,rule,severity,metric,column,scope,value,op,threshold,value_text,"
+    "threshold_text,section",
     "showback_budgets.csv": "period,kind,name,budget_usd,mtd_usd,days_elapsed,days_in_month,projected_usd,"
     "budget_used,projected_vs_budget,status",
 }
@@ -154,6 +172,7 @@ def test_showback_csv_files(tmp_path: Path):
     assert sorted(p.name for p in written) == sorted(
         f"showback_{n}.csv"
         for n in (
+            "breaches",
             "headline",
             "spend_by_team_feature",
             "daily_spend_by_team",

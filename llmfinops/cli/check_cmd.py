@@ -157,6 +157,8 @@ def _print(result: CheckResult) -> None:
     from rich import box
     from rich.table import Table
 
+    from llmfinops.guardrails.breach import shown
+
     checked = f"{result.rules} rule(s) and {result.builtins} built-in check(s)"
     if not result.breaches:
         console.print(f"No thresholds breached in {result.period.label} ({checked}).")
@@ -172,9 +174,9 @@ def _print(result: CheckResult) -> None:
             b.rule,
             b.scope,
             f"{b.metric}.{b.column}",
-            _cell(b.column, b.value),
+            shown(b.column, b.value),
             b.op,
-            _cell(b.column, b.threshold),
+            shown(b.column, b.threshold),
         )
         for b in result.breaches
     ]
@@ -191,14 +193,6 @@ def _print(result: CheckResult) -> None:
     from llmfinops.cli.metrics_cmd import print_wide
 
     print_wide(table)
-
-
-def _cell(column: str, value: float | None) -> str:
-    from llmfinops.metrics.display import format_cell, money
-
-    if value is not None and column.endswith("_usd"):  # mtd_usd, projected_usd, …: dollars
-        return money(value)
-    return format_cell(column, value)
 
 
 def register(app: typer.Typer) -> None:

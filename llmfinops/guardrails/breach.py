@@ -27,6 +27,15 @@ class Breach:
         return {key: getattr(self, key) for key in JSON_KEYS}
 
 
+def shown(column: str, value: float | None) -> str:
+    """A breach's value or threshold for people: dollars for *_usd columns, else as metrics show it."""
+    from llmfinops.metrics.display import format_cell, money
+
+    if value is not None and column.endswith("_usd"):  # mtd_usd, projected_usd, …
+        return money(value)
+    return format_cell(column, value)
+
+
 def exit_code(breaches: list[Breach]) -> int:
     """0 nothing breached, 1 a warning, 2 a critical breach."""
     return max((SEVERITY_RANK[b.severity] for b in breaches), default=0)

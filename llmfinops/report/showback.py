@@ -11,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.config import Config
+from llmfinops.guardrails.breach import JSON_KEYS, shown
+from llmfinops.guardrails.run import CheckResult, run_check
 from llmfinops.metrics import compute
 from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.period import Period
@@ -43,13 +46,47 @@ def budget_rows(config: Config) -> list[dict[str, Any]]:
     return rows
 
 
+# Where the report shows what a breach is about: its metric -> the section's anchor.
+BREACH_SECTIONS = {
+    "budgets": "budgets",
+    "anomalies": "anomalies",
+    "quarantine": "quality",
+    "sources": "quality",
+    "spend": "spend",
+    "cost-per-tier": "tiers",
+    "budget-usage": "tiers",
+    "model-tier-mix": "mix",
+    "top-spenders": "top",
+}
+
+
+def breach_rows(result: CheckResult) -> pa.Table:
+    """``llmfinops check``'s breaches for the report: its JSON keys, the figures as people read
+    them, and the section each one links to."""
+    rows = [
+        {
+            **{k: v for k, v in b.as_json().items() if k != "period"},  # the CSV adds its own
+            "value_text": shown(b.column, b.value),
+            "threshold_text": shown(b.column, b.threshold),
+            # unpriced calls are counted by the spend metric but shown under data quality
+            "section": "quality" if b.column == "unpriced_calls" else BREACH_SECTIONS.get(b.metric, "unit"),
+        }
+        for b in result.breaches
+    ]
+    types = {"value": pa.float64(), "threshold": pa.float64()}
+    names = [*(k for k in JSON_KEYS if k != "period"), "value_text", "threshold_text", "section"]
+    return pa.Table.from_pylist(rows, schema=pa.schema([(n, types.get(n, pa.string())) for n in names]))
+
+
 def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
     """Run every showback query for ``period`` (and the previous period of equal length)."""
     set_economics(con, config)  # revenue and ceilings per tier and feature, for the report SQL
     params = period_params(period)
     month_start, month_end = budget_month(period)
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))
+    checked = run_check(con, period, config)  # the same rules and built-ins as `llmfinops check`
     tables = {
+        "breaches": breach_rows(checked),
         "headline": sqlfiles.run(con, "report_headline", params),
         "spend_by_team_feature": sqlfiles.run(con, "report_spend_team_feature", params),
         "daily_spend_by_team": sqlfiles.run(con, "report_daily_team", params),
@@ -87,6 +124,7 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "top_n": TOP_N,
         "has_budgets": bool(config.team_budgets or config.feature_budgets),
         "has_tier_economics": bool(config.user_tiers),
+        "checks": f"{checked.rules} rule(s) and {checked.builtins} built-in check(s)",
         "last_call_at": headline["last_call_at"],
     }
     return ReportData("showback", period, previous, tables, facts)

@@ -32,43 +32,28 @@ WITH period_calls AS (
         cost_usd
     FROM calls_in_period($since, $until, $group_by)
 ),
-sessions AS (
+-- One pass over the calls: a row per session, and a row per group for its calls without one.
+units AS (
     SELECT
         session_id,
         first(grp ORDER BY ts, step, call_id) AS grp,
         count(DISTINCT action_key) AS actions,
+        count(*) AS calls,
         coalesce(sum(cost_usd), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM period_calls
-    WHERE session_id IS NOT NULL
-    GROUP BY session_id
-),
-per_group AS (
-    SELECT
-        grp,
-        count(*) AS sessions,
-        sum(cost_usd) AS cost_usd,
-        sum(actions) AS actions,
-        sum(unpriced_calls) AS unpriced_calls
-    FROM sessions
-    GROUP BY grp
-),
-without_session AS (
-    SELECT grp, count(*) AS calls_without_session
-    FROM period_calls
-    WHERE session_id IS NULL
-    GROUP BY grp
+    GROUP BY session_id, CASE WHEN session_id IS NULL THEN grp END
 ),
 joined AS (
     SELECT
-        coalesce(per_group.grp, without_session.grp) AS grp,
-        coalesce(per_group.sessions, 0) AS sessions,
-        coalesce(per_group.cost_usd, 0) AS cost_usd,
-        per_group.actions,
-        coalesce(without_session.calls_without_session, 0) AS calls_without_session,
-        coalesce(per_group.unpriced_calls, 0) AS unpriced_calls
-    FROM per_group
-    FULL JOIN without_session ON without_session.grp IS NOT DISTINCT FROM per_group.grp
+        grp,
+        count(*) FILTER (WHERE session_id IS NOT NULL) AS sessions,
+        coalesce(sum(cost_usd) FILTER (WHERE session_id IS NOT NULL), 0) AS cost_usd,
+        sum(actions) FILTER (WHERE session_id IS NOT NULL) AS actions,
+        coalesce(sum(calls) FILTER (WHERE session_id IS NULL), 0) AS calls_without_session,
+        coalesce(sum(unpriced_calls) FILTER (WHERE session_id IS NOT NULL), 0) AS unpriced_calls
+    FROM units
+    GROUP BY grp
 )
 SELECT
     grp AS "group",

@@ -40,12 +40,9 @@ spent AS (
     SELECT
         grp,
         coalesce(sum(cost_usd), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
-    FROM period_calls
-    GROUP BY grp
-),
-actions AS (
-    SELECT grp, count(DISTINCT action_key) AS actions, count(DISTINCT task_id) AS tasks
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(DISTINCT action_key) AS actions,
+        count(DISTINCT task_id) AS tasks
     FROM period_calls
     GROUP BY grp
 ),
@@ -73,15 +70,14 @@ joined AS (
             WHEN earning.revenue_usd_month IS NOT NULL THEN earning.revenue_usd_month
                 * ((epoch(CAST($until AS TIMESTAMPTZ)) - epoch(CAST($since AS TIMESTAMPTZ))) / 86400) / 30
             WHEN earning.revenue_usd_per_action IS NOT NULL
-                THEN earning.revenue_usd_per_action * coalesce(actions.actions, 0)
+                THEN earning.revenue_usd_per_action * coalesce(spent.actions, 0)
             WHEN earning.revenue_usd_per_task IS NOT NULL
-                THEN earning.revenue_usd_per_task * coalesce(actions.tasks, 0)
+                THEN earning.revenue_usd_per_task * coalesce(spent.tasks, 0)
         END AS revenue_usd,
         coalesce(spent.cost_usd, 0) AS cost_usd,
         coalesce(spent.unpriced_calls, 0) AS unpriced_calls
     FROM features
     LEFT JOIN spent ON spent.grp IS NOT DISTINCT FROM features.grp
-    LEFT JOIN actions ON actions.grp IS NOT DISTINCT FROM features.grp
     LEFT JOIN earning ON earning.feature = features.grp
 )
 SELECT

@@ -104,7 +104,7 @@ def test_showback_w47_opens_with_the_breached_rules(w47: Path):
     html = w47.read_text(encoding="utf-8")
     first = html.split('id="breaches"')[1].split('<nav class="toc"')[0]
     assert "threshold(s) breached in 2026-W47" in first
-    assert '<a href="#unit">agent margin</a>' in first
+    assert '<a href="#margins">agent margin</a>' in first
     assert '<a href="#budgets">budget over</a>' in first
     assert first.count('<a href="#anomalies">spend anomaly</a>') >= 3
 

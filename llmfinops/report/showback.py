@@ -48,6 +48,9 @@ def budget_rows(config: Config) -> list[dict[str, Any]]:
 
 # Where the report shows what a breach is about: its metric -> the section's anchor.
 BREACH_SECTIONS = {
+    "inference-margin": "margins",
+    "cost-per-session": "margins",
+    "gate-intercept": "gates",
     "budgets": "budgets",
     "anomalies": "anomalies",
     "quarantine": "quality",
@@ -78,6 +81,14 @@ def breach_rows(result: CheckResult) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=pa.schema([(n, types.get(n, pa.string())) for n in names]))
 
 
+def by_feature(table: pa.Table) -> pa.Table:
+    """A per-feature metric with its group column called ``feature``, whether compute names it
+    ``group`` or after the dimension."""
+    if "group" not in table.column_names:
+        return table
+    return table.rename_columns(["feature" if c == "group" else c for c in table.column_names])
+
+
 def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
     """Run every showback query for ``period`` (and the previous period of equal length)."""
     set_economics(con, config)  # revenue and ceilings per tier and feature, for the report SQL
@@ -91,6 +102,9 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "spend_by_team_feature": sqlfiles.run(con, "report_spend_team_feature", params),
         "daily_spend_by_team": sqlfiles.run(con, "report_daily_team", params),
         "unit_economics": sqlfiles.run(con, "report_unit_economics", params),
+        "margins": by_feature(compute(con, "inference-margin", period=period, config=config)),
+        "sessions": by_feature(compute(con, "cost-per-session", period=period, config=config)),
+        "gates": by_feature(compute(con, "gate-intercept", period=period, config=config)),
         "tiers": sqlfiles.run(con, "report_tiers", params),
         "tier_mix_trend": sqlfiles.run(con, "report_tier_trend", {"until": period.until, "buckets": buckets}),
         "top_users": compute(con, "top-spenders", period=period, group_by="user_id").slice(0, TOP_N),
@@ -124,6 +138,12 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "top_n": TOP_N,
         "has_budgets": bool(config.team_budgets or config.feature_budgets),
         "has_tier_economics": bool(config.user_tiers),
+        "has_revenue": any(
+            f.revenue_usd_month is not None
+            or f.revenue_usd_per_action is not None
+            or f.revenue_usd_per_task is not None
+            for f in config.features.values()
+        ),
         "checks": f"{checked.rules} rule(s) and {checked.builtins} built-in check(s)",
         "last_call_at": headline["last_call_at"],
     }

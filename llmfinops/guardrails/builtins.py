@@ -13,6 +13,7 @@ from llmfinops.config import Config
 from llmfinops.guardrails.breach import Breach
 from llmfinops.guardrails.rules import BUILTINS
 from llmfinops.metrics import compute
+from llmfinops.metrics.budgets import budget_params
 from llmfinops.metrics.period import Period
 
 
@@ -40,17 +41,8 @@ def _breach(rule: str, **figures: object) -> Breach:
 def _budgets(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> list[Breach]:
     """Month to date as of the period's end, as the report computes it: over is critical,
     projected over a warning."""
-    from llmfinops.report.showback import budget_month, budget_rows
-
-    month_start, month_end = budget_month(period)
-    params = {
-        "month_start": month_start,
-        "as_of": period.until,
-        "month_end": month_end,
-        "budgets": budget_rows(config),
-    }
     found = []
-    for row in sqlfiles.run(con, "report_budgets", params).to_pylist():
+    for row in sqlfiles.run(con, "report_budgets", budget_params(period, config)).to_pylist():
         scope = f"{row['kind']}={row['name']}"
         if row["status"] == "over":
             found.append(

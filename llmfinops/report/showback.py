@@ -7,8 +7,6 @@ library. This module only decides which query feeds which section, with which pa
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -18,32 +16,13 @@ from llmfinops.config import Config
 from llmfinops.guardrails.breach import JSON_KEYS, shown
 from llmfinops.guardrails.run import CheckResult, run_check
 from llmfinops.metrics import compute
+from llmfinops.metrics.budgets import budget_month, budget_params
 from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.period import Period
 from llmfinops.report.model import ReportData, describe, period_params
 
 TOP_N = 10  # rows of the top-spender tables
 TREND_BUCKETS = 8  # 7-day buckets in the model-tier trend (more when the period is longer)
-
-
-def budget_month(period: Period) -> tuple[datetime, datetime]:
-    """[first day, first day of next month) of the month that holds the period's last day."""
-    last = (period.until - timedelta(microseconds=1)).date()
-    start = last.replace(day=1)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return (
-        datetime(start.year, start.month, 1, tzinfo=UTC),
-        datetime(following.year, following.month, 1, tzinfo=UTC),
-    )
-
-
-def budget_rows(config: Config) -> list[dict[str, Any]]:
-    """The config's monthly budgets as the $budgets parameter of report_budgets.sql."""
-    rows = [{"kind": "team", "name": k, "budget_usd": v} for k, v in sorted(config.team_budgets.items())]
-    rows += [
-        {"kind": "feature", "name": k, "budget_usd": v} for k, v in sorted(config.feature_budgets.items())
-    ]
-    return rows
 
 
 # Where the report shows what a breach is about: its metric -> the section's anchor.
@@ -93,7 +72,7 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
     """Run every showback query for ``period`` (and the previous period of equal length)."""
     set_economics(con, config)  # revenue and ceilings per tier and feature, for the report SQL
     params = period_params(period)
-    month_start, month_end = budget_month(period)
+    month_start, month_end = budget_month(period)  # for the section's note
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))
     checked = run_check(con, period, config)  # the same rules and built-ins as `llmfinops check`
     tables = {
@@ -110,16 +89,7 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "top_users": compute(con, "top-spenders", period=period, group_by="user_id").slice(0, TOP_N),
         "top_features": compute(con, "top-spenders", period=period, group_by="feature").slice(0, TOP_N),
         "anomalies": sqlfiles.run(con, "report_anomalies", params),
-        "budgets": sqlfiles.run(
-            con,
-            "report_budgets",
-            {
-                "month_start": month_start,
-                "as_of": period.until,
-                "month_end": month_end,
-                "budgets": budget_rows(config),
-            },
-        ),
+        "budgets": sqlfiles.run(con, "report_budgets", budget_params(period, config)),
         "unpriced_by_model": sqlfiles.run(con, "report_unpriced", params),
         "attribution": sqlfiles.run(con, "report_attribution", params),
         "quarantine": sqlfiles.run(con, "report_quarantine", params),

@@ -12,6 +12,9 @@
 -- (see cost-per-tier), compared with the period's cost as it is ("per-user cost ceiling for
 -- the period"). This is the showback report's tier table (report_tiers.sql reads it).
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per user tier with an active user; most active users first:
 --   group             VARCHAR  user tier (NULL: users without one)
 --   active_users      BIGINT   distinct user_ids with a call in the period
@@ -23,7 +26,8 @@ WITH user_costs AS (
     SELECT
         grp,
         user_id,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- summed exactly, so whether a user is at the ceiling is the same on every run
+        CAST(coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS DOUBLE) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM calls_in_period($since, $until, $group_by)
     WHERE user_id IS NOT NULL

@@ -13,6 +13,9 @@
 -- session is counted once. An action is coalesce(action_id, task_id, call_id), as in
 -- cost-per-action; a session's actions are the distinct actions among its calls.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group with a call; most expensive first (day/week: oldest first):
 --   group                  VARCHAR  dimension value of the sessions' first calls (NULL is a group)
 --   sessions               BIGINT   distinct session_ids
@@ -39,7 +42,8 @@ units AS (
         first(grp ORDER BY ts, step, call_id) AS grp,
         count(DISTINCT action_key) AS actions,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM period_calls
     GROUP BY session_id, CASE WHEN session_id IS NULL THEN grp END
@@ -58,8 +62,8 @@ joined AS (
 SELECT
     grp AS "group",
     sessions,
-    cost_usd,
-    cost_usd / nullif(sessions, 0) AS cost_per_session,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
+    CAST(cost_usd AS DOUBLE) / nullif(sessions, 0) AS cost_per_session,
     actions / nullif(sessions, 0) AS actions_per_session,
     CAST(calls_without_session AS BIGINT) AS calls_without_session,
     CAST(unpriced_calls AS BIGINT) AS unpriced_calls

@@ -17,6 +17,9 @@
 -- cost of the gated feature's calls under passed gate actions (its calls under other actions
 -- are not part of the pair). Every configured gate is listed, with 0 actions if it had none.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per gate; most gate actions first:
 --   group                         VARCHAR  the gate feature
 --   gated_feature                 VARCHAR  the feature it gates (its gate_for)
@@ -57,7 +60,8 @@ gate_actions AS (
         gates.gate,
         gates.gate_for,
         period_calls.action_key,
-        coalesce(sum(period_calls.cost_usd), 0) AS cost_usd,
+        -- exact sums: a float sum varies in its last bits with the thread count
+        coalesce(sum(CAST(period_calls.cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE period_calls.cost_usd IS NULL) AS unpriced_calls
     FROM gates
     JOIN period_calls ON period_calls.grp = gates.gate
@@ -67,7 +71,7 @@ passed AS (
     SELECT
         gate_actions.gate,
         gate_actions.action_key,
-        coalesce(sum(period_calls.cost_usd), 0) AS cost_usd,
+        coalesce(sum(CAST(period_calls.cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE period_calls.cost_usd IS NULL) AS unpriced_calls
     FROM gate_actions
     JOIN period_calls
@@ -80,8 +84,8 @@ per_gate AS (
         gates.gate_for,
         count(gate_actions.action_key) AS gate_actions,
         count(passed.action_key) AS passed_actions,
-        coalesce(sum(gate_actions.cost_usd), 0) AS gate_cost_usd,
-        coalesce(sum(passed.cost_usd), 0) AS gated_cost_usd,
+        CAST(coalesce(sum(gate_actions.cost_usd), 0) AS DOUBLE) AS gate_cost_usd,
+        CAST(coalesce(sum(passed.cost_usd), 0) AS DOUBLE) AS gated_cost_usd,
         coalesce(sum(gate_actions.unpriced_calls), 0) + coalesce(sum(passed.unpriced_calls), 0)
             AS unpriced_calls
     FROM gates

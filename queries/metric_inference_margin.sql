@@ -22,6 +22,9 @@
 -- with revenue configured but no calls are listed with cost 0. Calls without a feature are
 -- the NULL feature.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per feature; lowest margin first (NULL margins last), then by cost:
 --   group           VARCHAR  feature (NULL: calls without one)
 --   revenue_usd     DOUBLE   the period's revenue (see above); NULL when none is configured
@@ -39,7 +42,8 @@ WITH period_calls AS (
 spent AS (
     SELECT
         grp,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
         count(DISTINCT action_key) AS actions,
         count(DISTINCT task_id) AS tasks
@@ -74,7 +78,7 @@ joined AS (
             WHEN earning.revenue_usd_per_task IS NOT NULL
                 THEN earning.revenue_usd_per_task * coalesce(spent.tasks, 0)
         END AS revenue_usd,
-        coalesce(spent.cost_usd, 0) AS cost_usd,
+        CAST(coalesce(spent.cost_usd, 0) AS DOUBLE) AS cost_usd,
         coalesce(spent.unpriced_calls, 0) AS unpriced_calls
     FROM features
     LEFT JOIN spent ON spent.grp IS NOT DISTINCT FROM features.grp

@@ -70,7 +70,7 @@ def con():
     return make_connection(UNITS)
 
 
-MARGIN = ("group", "revenue_usd", "cost_usd", "margin", "unpriced_calls")
+MARGIN = ("feature", "revenue_usd", "cost_usd", "margin", "unpriced_calls")
 
 
 def test_metric_inference_margin(con):
@@ -98,7 +98,7 @@ def test_inference_margin_with_monthly_revenue_prorates_by_the_period_days(con):
     # agent at 30.00 a month over 7 days: 30 x 7 / 30 = 7.00; cost 6.00; margin 1/7.
     config = Config(features={"agent": FeatureEconomics(revenue_usd_month=30.0)})
     table = compute(con, "inference-margin", period=W47, config=config)
-    agent = next(r for r in table.to_pylist() if r["group"] == "agent")
+    agent = next(r for r in table.to_pylist() if r["feature"] == "agent")
     assert agent["revenue_usd"] == pytest.approx(7.0)
     assert agent["margin"] == pytest.approx(1.0 / 7.0)
 
@@ -108,11 +108,11 @@ def test_inference_margin_without_config_lists_every_feature_with_nulls(con):
     assert table.column("revenue_usd").to_pylist() == [None] * 4
     assert table.column("margin").to_pylist() == [None] * 4
     # by cost: agent 6.00, chat 3.50, classify 1.00, search 0.50
-    assert table.column("group").to_pylist() == ["agent", "chat", "classify", "search"]
+    assert table.column("feature").to_pylist() == ["agent", "chat", "classify", "search"]
 
 
 SESSION = (
-    "group",
+    "feature",
     "sessions",
     "cost_usd",
     "cost_per_session",
@@ -147,7 +147,7 @@ def test_cost_per_session_by_user_tier(con):
     # and m3 without a session. enterprise: s1 without a session. NULL tier: t1 without one.
     check(
         compute(con, "cost-per-session", period=W47, group_by="user_tier"),
-        SESSION,
+        ("user_tier", *SESSION[1:]),
         [
             ("pro", 2, 9.5, 4.75, 2.0, 0, 0),
             ("free", 1, 0.25, 0.25, 2.0, 1, 1),
@@ -158,7 +158,7 @@ def test_cost_per_session_by_user_tier(con):
 
 
 GATE = (
-    "group",
+    "feature",
     "gated_feature",
     "gate_actions",
     "passed_actions",
@@ -191,7 +191,7 @@ def test_gate_intercept_without_gates_is_empty(con):
 
 
 USAGE = (
-    "group",
+    "user_tier",
     "active_users",
     "user_ceiling_usd",
     "users_at_ceiling",

@@ -93,7 +93,7 @@ def check(
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Check a period against the config's [[alerts]] rules and the built-in checks.
+    """Check a period against the config's alert rules and the built-in checks.
 
     Built-ins: budget over (critical) or projected over (warning), spend anomaly, unpriced calls,
     quarantined records, silent source (warnings). Default period: yesterday (UTC).

@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "check": (
         "llmfinops.cli.check_cmd",
-        "Check a period against the config's [[alerts]] rules and the built-in checks.",
+        "Check a period against the config's alert rules and the built-in checks.",
     ),
     "reconcile": (
         "llmfinops.cli.reconcile_cmd",

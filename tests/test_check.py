@@ -212,6 +212,7 @@ GOOD = dict(name="m", metric="inference-margin", column="margin", by="feature", 
         (dict(severity="fatal"), "severity must be warning or critical"),
         (dict(compare="last-year"), "compare must be 'previous'"),
         (dict(colour="red"), "unknown key"),
+        (dict(metric="spend", column="cost_usd", by="none", where="chat"), "leave out where"),
     ],
 )
 def test_bad_rules_are_config_errors(change, message):

@@ -151,6 +151,8 @@ def _rule(entry: Any, index: int) -> AlertRule:
     if group is not None and not isinstance(group, str):
         raise ConfigError(f"{label}: where must be one group value as a string, not {group!r}")
     metric, column, by = _metric_column_by(label, entry["metric"], entry["column"], entry.get("by"))
+    if by == "none" and group is not None:
+        raise ConfigError(f"{label}: by = 'none' has one group ('all'); leave out where")
     return AlertRule(
         name=name,
         metric=metric,

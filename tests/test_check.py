@@ -302,6 +302,7 @@ def test_exit_0_when_nothing_is_breached(cli, warehouse, tmp_path):
     assert out.strip() == "No thresholds breached in 2026-11-22 (1 rule(s) and 6 built-in check(s))."
     code, out, _ = cli("check", "--as-of", "2026-11-23", "-w", warehouse, "-c", cfg, "--format", "json")
     assert (code, json.loads(out)) == (0, [])
+    assert cli("check", "--as-of", "2026-11-23", "-w", warehouse, "-c", cfg, "-q") == (0, "", "")
 
 
 def test_exit_1_on_a_warning_and_2_on_a_critical_breach(cli, warehouse, tmp_path):
@@ -357,8 +358,8 @@ def test_table_output_shows_the_figures(cli, warehouse, tmp_path):
 
 def test_a_silent_source_through_the_cli(cli, warehouse):
     # as of the 24th the period is the 23rd: native had calls on each of Nov 16..22, none on the 23rd.
-    code, out, _ = cli("check", "--as-of", "2026-11-24", "-w", warehouse, "-f", "json")
-    assert code == 1
+    code, out, _ = cli("check", "--as-of", "2026-11-24", "-w", warehouse, "-f", "json", "-q")
+    assert code == 1  # --quiet still prints breaches
     assert [(b["rule"], b["scope"]) for b in json.loads(out)] == [("silent source", "source=native")]
 
 

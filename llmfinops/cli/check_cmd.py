@@ -92,6 +92,9 @@ def check(
     ] = None,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing when nothing is breached (for cron mail).")
+    ] = False,
 ) -> None:
     """Check a period against the config's alert rules and the built-in checks.
 
@@ -106,9 +109,10 @@ def check(
         result = _run(period, since, until, as_of, warehouse, config)
     except Exception as exc:
         if webhook_file is not None:
+            # only our own messages are written out: another exception's text may quote log data
+            why = str(exc) if isinstance(exc, LlmFinopsError) else f"internal error ({type(exc).__name__})"
             _write(
-                webhook_file,
-                {"status": "unknown", "exit_code": EXIT_UNKNOWN, "breaches": [], "error": str(exc)},
+                webhook_file, {"status": "unknown", "exit_code": EXIT_UNKNOWN, "breaches": [], "error": why}
             )
         raise
     if webhook_file is not None:
@@ -116,7 +120,9 @@ def check(
             webhook_file,
             {"status": result.status, "exit_code": result.exit_code, "breaches": result.as_json()},
         )
-    if fmt is CheckFormat.json:
+    if quiet and not result.breaches:
+        pass  # cron mails what a job prints: a quiet night sends nothing
+    elif fmt is CheckFormat.json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         _print(result)

@@ -72,6 +72,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from llmfinops.analysis_settings import AnalysisSettings, parse_analysis
 from llmfinops.errors import ConfigError
 from llmfinops.guardrails.rules import AlertRule, CheckSettings, parse_alerts, parse_check
 
@@ -131,6 +132,7 @@ class Config:
     features: dict[str, FeatureEconomics] = field(default_factory=dict)
     alerts: tuple[AlertRule, ...] = ()
     check: CheckSettings = field(default_factory=CheckSettings)
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)  # [whatif] [agents] [savings]
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -217,6 +219,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         features={str(name): _feature(str(name), f) for name, f in _table(raw, "features").items()},
         alerts=parse_alerts(raw.get("alerts", [])),
         check=parse_check(raw.get("check", {})),
+        analysis=parse_analysis(raw),
     )
 
 

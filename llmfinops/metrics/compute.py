@@ -13,6 +13,7 @@ from llmfinops.metrics.registry import get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
 FEATURE_ECONOMICS_VARIABLE = "feature_economics"
+AGENT_BUDGET_VARIABLE = "agents_task_budget_usd"
 GROUP_COLUMN = "group"  # what the SQL files call the grouping key
 
 
@@ -63,9 +64,10 @@ def name_group_column(table: pa.Table, group_by: str) -> pa.Table:
 
 
 def set_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
-    """Both session variables the metrics read the config through: tiers and features."""
+    """Every session variable the metrics read the config through: tiers, features, agents."""
     set_tier_economics(con, config)
     set_feature_economics(con, config)
+    set_agent_budget(con, config)
 
 
 def set_feature_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
@@ -97,6 +99,12 @@ def set_feature_economics(con: duckdb.DuckDBPyConnection, config: Config | None)
         )
     finally:
         con.unregister("_llmfinops_feature_rows")
+
+
+def set_agent_budget(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """``[agents] task_budget_usd`` for agent-loops, as a session variable (unset: the SQL's 0.50)."""
+    budget = config.analysis.task_budget_usd if config else None
+    con.execute(f"SET VARIABLE {AGENT_BUDGET_VARIABLE} = CAST($b AS DOUBLE)", {"b": budget})
 
 
 def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:

@@ -112,6 +112,11 @@ METRICS: dict[str, MetricSpec] = {
             "Per user tier: active users and how many reached the tier's user_ceiling_usd.",
             ("user_tier",),
         ),
+        _spec(
+            "agent-loops",
+            "feature",
+            "Agent tasks: steps, cost per task, context growth, success by length, runaways, step cap.",
+        ),
     )
 }
 

@@ -143,7 +143,7 @@ def test_day_and_week_are_refused_clearly(cli, warehouse, by):
     [
         (["--vs", "2026-W45", "--vs-since", "2026-11-02"], "give either --vs or --vs-since/--vs-until"),
         (["--vs-since", "2026-11-02"], "--vs-since and --vs-until go together"),
-        (["--vs-since", "2026-11-02", "--vs-until", "11/09"], "--until must be a date"),
+        (["--vs-since", "2026-11-02", "--vs-until", "11/09"], "--vs-until must be a date"),
         (["--by", "colour"], "explain cannot be grouped by 'colour'"),
     ],
 )

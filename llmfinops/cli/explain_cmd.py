@@ -9,6 +9,7 @@ import typer
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.errors import QueryError
+from llmfinops.metrics.period import parse_day, resolve_period
 
 
 def explain(
@@ -56,9 +57,9 @@ def explain(
     """Why spend moved: each group's cost change split into six drivers that add up to it.
 
     The drivers (LMDI-I): volume, iteration, response cache, tokens per call, model mix and
-    unit price. The current period is --period or --since/--until (default: last full ISO week); the base
-    is --vs or --vs-since/--vs-until (default: the period right before). Only priced calls are
-    split; unpriced calls are counted per period. Full definition: docs/explain.md.
+    unit price. The current period is --period or --since/--until (default: the last full ISO
+    week); the base is --vs or --vs-since/--vs-until (default: the period right before). Only
+    priced calls are split; unpriced calls are counted per period. Definition: docs/explain.md.
 
     Example: llmfinops explain --period 2026-W47 --vs 2026-W46 --by feature
     """
@@ -78,7 +79,12 @@ def explain(
         raise QueryError("--vs-since and --vs-until go together (or use --vs)")
     base = None
     if vs is not None or vs_since is not None:
-        base = period_from_options(vs, vs_since, vs_until, as_of)
+        base = resolve_period(
+            vs,
+            parse_day(vs_since, "--vs-since") if vs_since else None,
+            parse_day(vs_until, "--vs-until") if vs_until else None,
+            parse_day(as_of, "--as-of") if as_of else None,
+        )
     load_config(config)  # a broken config is an error here as in every command
     wh = Warehouse.at(warehouse)
     wh.require()

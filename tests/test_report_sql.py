@@ -460,6 +460,63 @@ def test_chargeback_billed_without_rows_is_the_logged_total():
     check(run_query(make_con(CALLS, billed=[]), "report_chargeback_billed", P), [(4.5, 4.5, N, 0.0, 0)])
 
 
+def test_partly_priced_calls_by_model_and_flag():
+    # p1 misses its audio output price; p2 misses audio input and output; p3 is fully priced; p4 has a
+    # reported cost (complete, whatever its flags say); p5 has no priced part at all (unpriced).
+    gem = dict(model="gemini-2.5-flash", provider="google")
+    calls = [
+        call(
+            "p1",
+            "2026-11-17T10:00Z",
+            0.25,
+            CHAT,
+            U1,
+            gem,
+            cost_source="catalog",
+            price_flags=["unpriced:audio_output_tokens"],
+        ),
+        call(
+            "p2",
+            "2026-11-17T11:00Z",
+            0.50,
+            CHAT,
+            U1,
+            gem,
+            cost_source="catalog",
+            price_flags=["unpriced:audio_input_tokens", "unpriced:audio_output_tokens"],
+        ),
+        call("p3", "2026-11-17T12:00Z", 1.00, CHAT, U1, gem, cost_source="catalog", price_flags=[]),
+        call(
+            "p4",
+            "2026-11-17T13:00Z",
+            2.00,
+            CHAT,
+            U1,
+            gem,
+            cost_source="reported",
+            price_flags=["unpriced:speed=fast"],
+        ),
+        call(
+            "p5",
+            "2026-11-17T14:00Z",
+            None,
+            CHAT,
+            U1,
+            ACME,
+            cost_source="unpriced",
+            price_flags=["unpriced:input_tokens"],
+        ),
+    ]
+    # audio_output: p1 + p2 = 2 calls, 0.25 + 0.50 = 0.75; audio_input: p2 alone, 0.50
+    check(
+        run_query(make_con(calls), "report_partly_priced", P),
+        [
+            ("google", "gemini-2.5-flash", "unpriced:audio_output_tokens", 2, 0.75),
+            ("google", "gemini-2.5-flash", "unpriced:audio_input_tokens", 1, 0.5),
+        ],
+    )
+
+
 # --- every report query has a header and a test -------------------------------------------------
 
 REPORT_QUERIES = [n for n in sqlfiles.names() if n.startswith("report_")]

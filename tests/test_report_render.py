@@ -199,7 +199,8 @@ SHOWBACK_FILES = {
     "calls_per_action_0,calls_per_action_1,model_call_share_0,model_call_share_1,tokens_per_call_0,"
     "tokens_per_call_1,input_tokens_per_call_0,input_tokens_per_call_1,cost_per_token_0,cost_per_token_1,"
     "unpriced_calls_0,unpriced_calls_1",
-    "showback_top_users.csv": "period,rank,user_id,cost_usd,share,cumulative_share,calls,unpriced_calls",
+    "showback_top_users.csv": "period,rank,user_id,cost_usd,share,cumulative_share,calls,unpriced_calls,"
+    "partially_priced_calls",
     "showback_anomalies.csv": "period,day,feature,cost_usd,calls,baseline_median,baseline_mad,baseline_days,"
     "change_usd,ratio,robust_z,direction",
     "showback_breaches.csv": "period,rule,severity,metric,column,scope,value,op,threshold,value_text,"
@@ -238,6 +239,7 @@ def test_showback_csv_files(tmp_path: Path):
             "anomalies",
             "budgets",
             "unpriced_by_model",
+            "partly_priced",
             "attribution",
             "quarantine",
             "savings",

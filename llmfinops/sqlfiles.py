@@ -46,6 +46,23 @@ def header(name: str) -> str:
     return "\n".join(lines)
 
 
+_OUTPUT_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\s+([A-Z][A-Z0-9_]*(?:\[\])?)(?:\s|$)")
+
+
+def output_types(name: str) -> dict[str, str]:
+    """The output columns a query's header lists, in order, with their SQL types: the lines
+    after its ``Output`` line that start with a column name and a type (``group  VARCHAR  …``)."""
+    lines = header(name).splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Output")), len(lines))
+    found = (_OUTPUT_COLUMN.match(line) for line in lines[start + 1 :])
+    return {m.group(1): m.group(2) for m in found if m}
+
+
+def output_columns(name: str) -> tuple[str, ...]:
+    """The output column names of ``output_types``, in order."""
+    return tuple(output_types(name))
+
+
 def params_of(sql: str) -> set[str]:
     """Named parameters a SQL text uses (``$name``), ignoring comments."""
     body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
@@ -82,6 +99,13 @@ def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 _DEFAULT = re.compile(r"^--\s*@param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$", re.MULTILINE)
 MACRO_PREFIX = "metric_"
+ANALYSES = ("explain",)  # analyses beyond the metrics, installed as macros of the same name
+POSITIONAL = ("since", "until", "base_since", "base_until")  # macro arguments without a default
+
+
+def macro_names() -> list[str]:
+    """The queries the analyst file has as table macros: every metric and every analysis."""
+    return [n for n in names() if n.startswith(MACRO_PREFIX) or n in ANALYSES]
 
 
 def macro_sql(name: str) -> str:
@@ -94,7 +118,7 @@ def macro_sql(name: str) -> str:
     sql = load(name).strip().rstrip(";")
     defaults = dict(_DEFAULT.findall(sql))
     used = params_of(sql)
-    positional = [p for p in ("since", "until") if p in used]
+    positional = [p for p in POSITIONAL if p in used]
     named = sorted(used - set(positional))
     missing = [p for p in named if p not in defaults]
     if missing:
@@ -105,11 +129,10 @@ def macro_sql(name: str) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Install ``calls_in_period`` and every ``metric_*.sql`` query as a table macro of the same name."""
+    """Install ``calls_in_period`` and every metric and analysis as a table macro of the same name."""
     install_period_macro(con)
-    for name in names():
-        if name.startswith(MACRO_PREFIX):
-            con.execute(macro_sql(name))
+    for name in macro_names():
+        con.execute(macro_sql(name))
 
 
 def install_period_macro(con: duckdb.DuckDBPyConnection) -> None:

@@ -13,12 +13,19 @@ from llmfinops.metrics.registry import DIMENSIONS
 MONEY = frozenset(
     {
         "cost_usd",
+        "base_cost_usd",
         "cost_per_successful_task",
         "cost_per_action",
         "cost_per_call",
         "cost_per_active_user",
         "p95_user_day_cost",
         "arpu_usd_month",
+        "revenue_usd",
+        "cost_per_session",
+        "gate_cost_usd",
+        "gated_cost_per_action",
+        "cost_per_action_without_gate",
+        "user_ceiling_usd",
         "mean",
         "p50",
         "p95",
@@ -32,6 +39,18 @@ MONEY = frozenset(
         "step_cap_savings_usd",
     }
 )
+# Changes and the effects that explain them: to the cent, with a sign (+$0.20, -$0.11, $0.00).
+CHANGE = frozenset(
+    {
+        "change_usd",
+        "volume_usd",
+        "iteration_usd",
+        "response_cache_usd",
+        "tokens_per_call_usd",
+        "model_mix_usd",
+        "unit_price_usd",
+    }
+)
 PERCENT = frozenset(
     {
         "share",
@@ -42,6 +61,9 @@ PERCENT = frozenset(
         "response_cache_hit_rate",
         "prompt_cache_token_rate",
         "prompt_cache_request_rate",
+        "margin",
+        "intercept_rate",
+        "share_at_ceiling",
         "savings_share",
         "share_of_feature_cost",
         "top5pct_cost_share",
@@ -62,6 +84,7 @@ RATIO = frozenset(
         "context_growth_exponent",
         "input_tokens_step1",
         "input_tokens_last",
+        "actions_per_session",
     }
 )
 NULL_GROUP = "NULL"  # how a NULL dimension value is shown
@@ -71,9 +94,11 @@ MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
 
 
 def column_kind(name: str) -> str:
-    """money | percent | ratio | other: how the column's numbers are written."""
+    """money | change | percent | ratio | other: how the column's numbers are written."""
     if name in MONEY:
         return "money"
+    if name in CHANGE:
+        return "change"
     if name in PERCENT:
         return "percent"
     if name in RATIO:
@@ -95,6 +120,14 @@ def money(value: float) -> str:
     return f"{sign}${digits}"
 
 
+def signed_money(value: float) -> str:
+    """+$1,234.56 / -$0.11 / $0.00: a change to the cent (a change under half a cent is none)."""
+    cents = round(value, 2)
+    if cents == 0:
+        return "$0.00"
+    return f"{'+' if cents > 0 else '-'}${abs(cents):,.2f}"
+
+
 def format_cell(column: str, value: Any) -> str:
     """One cell of a table for people."""
     if value is None:
@@ -106,6 +139,8 @@ def format_cell(column: str, value: Any) -> str:
     kind = column_kind(column)
     if kind == "money":
         return money(value)
+    if kind == "change":
+        return signed_money(value)
     if kind == "percent":
         return f"{value * 100:,.1f}%"
     if kind == "ratio":

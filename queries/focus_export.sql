@@ -115,6 +115,7 @@ priced AS (
         AND p.variant IS NOT DISTINCT FROM CASE
             WHEN c.batch THEN 'batch'
             WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
+            WHEN c.provider = 'aws' AND c.region_scope = 'global' THEN 'region_scope=global'
         END
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
 ),

@@ -24,7 +24,11 @@
 -- Price modifiers (service_tier, batch, inference_geo, speed, region_scope). PRICING ORDER, for
 -- each modifier a call carries:
 --   1. the catalog's own variant of the model's price for it at `ts` (price_table rows with
---      `variant` = 'service_tier=flex' | 'service_tier=priority' | 'batch' and variant_priced);
+--      `variant` = 'service_tier=flex' | 'service_tier=priority' | 'batch' and variant_priced; for
+--      Bedrock, 'region_scope=global' = the catalog's own `global.` profile entry, while plain,
+--      in-region and geo ids (us./eu./apac./jp./au.) take the model's standard row, which for
+--      Claude 4.5 and later is the catalog's `regional.` entry with AWS's +10% regional premium
+--      already in it — so no modifier row multiplies it again);
 --   2. else the shipped modifier table, overridable in the config (`modifier_rows`: a multiplier
 --      on the standard price, e.g. inference_geo=us x1.1; llmfinops/pricing/modifiers.toml);
 --   3. else, for batch only, [pricing] batch_discounts (`batch_discounts`);
@@ -61,6 +65,7 @@ WITH joined AS (
         p.requests_kcount AS request_p,
         p.input_mtok IS NOT NULL OR p.output_mtok IS NOT NULL OR p.requests_kcount IS NOT NULL AS any_price,
         p.variant_priced,
+        p.variant AS p_variant,
         mt.multiplier AS tier_multiplier,
         mg.multiplier AS geo_multiplier,
         ms.multiplier AS speed_multiplier,
@@ -102,6 +107,7 @@ WITH joined AS (
         AND p.variant IS NOT DISTINCT FROM CASE
             WHEN c.batch THEN 'batch'
             WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
+            WHEN c.provider = 'aws' AND c.region_scope = 'global' THEN 'region_scope=global'
         END
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
     LEFT JOIN modifier_rows AS mt
@@ -173,6 +179,7 @@ costed AS (
                 CASE WHEN inference_geo NOT IN ('global', 'not_available') AND geo_multiplier IS NULL
                     THEN 'unpriced:inference_geo=' || inference_geo END,
                 CASE WHEN provider = 'aws' AND region_scope = 'global' AND scope_multiplier IS NULL
+                    AND NOT (coalesce(variant_priced, false) AND p_variant = 'region_scope=global')
                     THEN 'unpriced:region_scope=global' END
             ], lambda f: f IS NOT NULL)
         END AS modifier_flags

@@ -171,3 +171,50 @@ def test_inference_geo_us_takes_the_shipped_multiplier_and_reprice_follows_a_cha
     (row,) = rows(warehouse, f"SELECT {COLUMNS} FROM calls")
     assert row["cost_usd"] == pytest.approx(4650e-6, rel=1e-6)
     assert row["price_version"] != got["geo"]["price_version"]
+
+
+# br_cache_write.json: a recorded Bedrock Converse response of us.anthropic.claude-sonnet-4-5 (3 in,
+# 1712 5-minute cache writes, 227 out), and the same record called through the global. profile.
+# AWS: "Global cross-Region inference for Anthropic's Claude Sonnet 4.5 offers approximately 10%
+# savings on both input and output token pricing compared to geographic cross-Region inference"
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html).
+# genai-prices 0.2.3 carries both: aws/global.anthropic.claude-sonnet-4-5 $3 in, $3.75 5m write,
+# $15 out; aws/regional.anthropic.claude-sonnet-4-5 (us., eu., ..., in-region) $3.30, $4.125, $16.50.
+def test_bedrock_global_profile_takes_the_catalog_global_price_and_geo_the_regional_premium(
+    warehouse, tmp_path
+):
+    record = json.loads((REALWORLD / "br_cache_write.json").read_text())
+    files = []
+    for name, model in (("geo", record["model"]), ("global", record["model"].replace("us.", "global.", 1))):
+        path = tmp_path / name / "br_cache_write.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({**record, "model": model}))
+        files.append(path)
+    ingest_paths(warehouse, files)
+    got = {
+        r["region_scope"]: r
+        for r in rows(warehouse, "SELECT region_scope, cost_usd, cost_source, price_flags FROM calls")
+    }
+    # global: 3*3 + 1712*3.75 + 227*15 = 9 + 6420 + 3405 = 9834
+    assert got["global"]["cost_usd"] == pytest.approx(9834e-6, rel=1e-6)
+    # us. (geo): the same tokens x 1.1: 3*3.3 + 1712*4.125 + 227*16.5 = 9.9 + 7062 + 3745.5 = 10817.4
+    # = 9834 * 1.1 — the premium once, from the catalog's regional entry, not again from a modifier
+    assert got["us"]["cost_usd"] == pytest.approx(10817.4e-6, rel=1e-6)
+    assert [(got[k]["cost_source"], got[k]["price_flags"]) for k in ("global", "us")] == [
+        ("catalog", []),
+        ("catalog", []),
+    ]
+
+
+def test_bedrock_global_profile_the_catalog_has_no_global_price_for_stays_flagged(warehouse, tmp_path):
+    # br_nova_plain.json (amazon.nova-micro: 25 in, 4 out) through a global. profile: the catalog has
+    # no global entry of its own for Nova, so the standard parts are priced and the call flagged:
+    # 25*0.035 + 4*0.14 = 0.875 + 0.56 = 1.435
+    record = json.loads((REALWORLD / "br_nova_plain.json").read_text())
+    model = "global." + record["model"].split(".", 1)[1]
+    path = tmp_path / "br_nova_plain.json"
+    path.write_text(json.dumps({**record, "model": model}))
+    ingest_paths(warehouse, [path])
+    (row,) = rows(warehouse, "SELECT region_scope, cost_usd, price_flags FROM calls")
+    assert (row["region_scope"], row["price_flags"]) == ("global", ["unpriced:region_scope=global"])
+    assert row["cost_usd"] == pytest.approx(1.435e-6, rel=1e-6)

@@ -170,12 +170,19 @@ CASES_TABLE = [
          ["unpriced:service_tier=flex"], None)]),
     # --- Bedrock Converse (inputTokens excludes cache reads and writes) ----------------------------------
     ("raw_response/br_cache_write.json", [
-        # us. profile: aws/regional.anthropic.claude-sonnet-4-5 $3.30 in, $4.125 5m write, $16.50 out:
-        # 3*3.3 + 1712*4.125 + 227*16.5 = 9.9 + 7062 + 3745.5 = 10817.4
+        # us. profile (region_scope 'us'): the geo/in-region price is the global one x 1.1 ("Global
+        # cross-Region inference for Anthropic's Claude Sonnet 4.5 offers approximately 10% savings on
+        # both input and output token pricing compared to geographic cross-Region inference",
+        # https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html).
+        # genai-prices' aws/regional.anthropic.claude-sonnet-4-5 carries it: $3.30 = 3 x 1.1 in,
+        # $4.125 = 3.75 x 1.1 5m write, $16.50 = 15 x 1.1 out (applied once, no modifier row on top):
+        # 3*3.3 + 1712*4.125 + 227*16.5 = 9.9 + 7062 + 3745.5 = 10817.4 = (9 + 6420 + 3405) * 1.1
         ("aws", "claude-sonnet-4-5-20250929", 1715, 0, 1712, 0, 227, 0, 10817.4e-6, "catalog", 10817.4e-6,
          NO_FLAGS, None)]),
     ("raw_response/br_cache_read_write.json", [
-        # $0.33 read: 3*3.3 + 1712*0.33 + 236*4.125 + 121*16.5 = 9.9 + 564.96 + 973.5 + 1996.5 = 3544.86
+        # us. profile, regional x 1.1 as above; $0.33 = 0.30 x 1.1 read:
+        # 3*3.3 + 1712*0.33 + 236*4.125 + 121*16.5 = 9.9 + 564.96 + 973.5 + 1996.5 = 3544.86
+        # = (9 + 513.6 + 885 + 1815) * 1.1 = 3222.6 * 1.1
         ("aws", "claude-sonnet-4-5-20250929", 1951, 1712, 236, 0, 121, 0, 3544.86e-6, "catalog", 3544.86e-6,
          NO_FLAGS, None)]),
     ("raw_response/br_nova_cache_read.json", [

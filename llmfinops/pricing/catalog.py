@@ -76,6 +76,12 @@ VARIANTS: dict[str, dict[str, str]] = {
     "service_tier=priority": {"service_tier": "priority"},
     "batch": {"processing": "batch"},
 }
+# Bedrock's `global.` inference profiles: genai-prices prices them as their own model entries
+# (aws/global.anthropic.claude-sonnet-4-5-...: $3 in) while the plain, in-region and geo ids
+# (us./eu./apac./jp./au.) resolve to its `regional.` entries, which already carry the 10% regional
+# premium AWS documents from Claude Sonnet 4.5 on ($3.30 in). A call with region_scope = 'global'
+# takes the global entry's price as this variant of the model's row.
+GLOBAL_SCOPE = "region_scope=global"
 
 PRICE_FIELDS = (
     "input_mtok",
@@ -182,13 +188,44 @@ def price_rows(provider: str | None, model: str, config: Config) -> list[PriceRo
         rows = [_row(provider, model, {}, "unpriced", tier, version)]
     # every variant key gets rows, so a call with a modifier always finds one: the catalog's own
     # variant price where it has one, else the standard price with variant_priced = False
-    priced = {(r.variant, r.valid_from, r.tod_from, r.band_min_input) for r in rows if r.variant}
     standard = [r for r in rows if r.variant is None]
-    for key in VARIANTS:
+    keys = list(VARIANTS)
+    if PROVIDER_IDS.get((provider or "").lower()) == "aws":
+        keys.append(GLOBAL_SCOPE)
+        if override is None:
+            rows.extend(_global_rows(provider, model, standard, config, version))
+    priced = {(r.variant, r.valid_from, r.tod_from, r.band_min_input) for r in rows if r.variant}
+    for key in keys:
         for r in standard:
             if (key, r.valid_from, r.tod_from, r.band_min_input) not in priced:
                 rows.append(replace(r, variant=key, variant_priced=False))
     return _merged(rows)
+
+
+def _global_rows(
+    provider: str | None, model: str, standard: list[PriceRow], config: Config, version: str
+) -> list[PriceRow]:
+    """The catalog's price of the model's `global.` Bedrock profile as GLOBAL_SCOPE rows, or none
+    when the catalog has no global entry of its own (the call is then flagged, not guessed) or its
+    periods do not line up with the standard rows (two rows must never price one call)."""
+    candidates = [f"global.{model}"] + ([f"global.anthropic.{model}"] if model.startswith("claude") else [])
+    for candidate in candidates:
+        found = resolve(provider, candidate)
+        if found is None or not found[1].id.startswith("global."):
+            continue
+        rows = [
+            replace(r, variant=GLOBAL_SCOPE, variant_priced=True)
+            for r in _catalog_rows(provider, model, found, config, version)
+            if r.variant is None
+        ]
+
+        def window(r: PriceRow) -> tuple[object, ...]:
+            return (r.valid_from, r.valid_until, r.tod_from, r.tod_until, r.band_min_input, r.band_max_input)
+
+        if sorted(map(window, rows), key=repr) == sorted(map(window, standard), key=repr):
+            return rows
+        return []
+    return []
 
 
 def _merged(rows: list[PriceRow]) -> list[PriceRow]:

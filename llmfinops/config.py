@@ -203,7 +203,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
             pricing.get("batch_discounts", {"openai": 0.5, "anthropic": 0.5}), "pricing.batch_discounts"
         ),
         model_prices=tuple(_model_price(m) for m in pricing.get("models", [])),
-        modifiers=_modifiers(pricing.get("modifiers", [])),
+        modifiers=_modifiers(pricing.get("modifiers", []), pricing.get("regional_processing", [])),
         aliases={str(k).lower(): str(v).lower() for k, v in models.get("aliases", {}).items()},
         tier_patterns={str(k).lower(): _tier(v) for k, v in models.get("tiers", {}).items()},
         users_file=(base / users_file) if users_file else None,
@@ -307,9 +307,16 @@ def _model_price(m: Any) -> ModelPrice:
     )
 
 
-def _modifiers(raw: Any) -> tuple[Any, ...]:
+def _modifiers(raw: Any, regional: Any) -> tuple[Any, ...]:
     from llmfinops.pricing import modifiers  # the pricing package imports this module
 
     if not isinstance(raw, list):
         raise ConfigError("pricing.modifiers must be a list of tables ([[pricing.modifiers]])")
-    return tuple(modifiers.parse(m, "pricing.modifiers") for m in raw)
+    if not isinstance(regional, list):
+        raise ConfigError(
+            "pricing.regional_processing must be a list of tables ([[pricing.regional_processing]])"
+        )
+    # regional processing rows join the modifier table (modifier = 'regional_processing')
+    return tuple(modifiers.parse(m, "pricing.modifiers") for m in raw) + tuple(
+        modifiers.parse_regional(m, "pricing.regional_processing") for m in regional
+    )

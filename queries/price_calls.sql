@@ -4,7 +4,7 @@
 -- slice for time-of-day prices (the session's TimeZone must be UTC), context band,
 -- USD per million tokens / per thousand requests, negotiated discount, source, tier, price_version),
 -- `batch_discounts(provider, discount)`, `modifier_rows(provider, model, modifier, multiplier,
--- valid_from, valid_until)` (llmfinops/pricing/modifiers.py).
+-- valid_from, valid_until, tag, tag_value)` (llmfinops/pricing/modifiers.py).
 -- Units: the text-token classes of the canonical columns, plus `extra_units` (schema.EXTRA_UNITS):
 -- per-modality tokens are PARTS of input/cached/output and are charged at their own price instead
 -- of the text price; web searches and a per-request fee are charged on top.
@@ -14,7 +14,8 @@
 -- catalog cost = (text uncached input x input + text cached x cache read
 --         + 5-minute writes x cache write + 1-hour writes x 1h cache write + text output x output
 --         + each modality part x its price + web searches x per-search price + request fee)
---         x (1 - negotiated discount) x (1 - batch discount if batch)
+--         x (1 - negotiated discount) x (1 - batch discount if batch, see the pricing order below)
+--         x each modifier-table multiplier (inference_geo, speed, region_scope, regional processing)
 -- Missing prices: a cache price falls back to the input price (1h writes to 5m writes); image and
 -- video input fall back to the text input / cache-read price (Google and OpenAI bill image and
 -- video prompt tokens as text tokens unless a model lists its own price). Audio tokens, generated
@@ -35,6 +36,9 @@
 --   4. else the standard-rate parts are priced and the call is flagged
 --      'unpriced:service_tier=flex' (…=priority, …=batch, 'unpriced:inference_geo=us',
 --      'unpriced:speed=fast', 'unpriced:region_scope=global') — never silently at the standard price.
+-- Regional processing (OpenAI data residency endpoints) is not in the response: a
+-- [[pricing.regional_processing]] row (modifier_rows with modifier = 'regional_processing') multiplies
+-- the cost of calls whose tags[tag] = tag_value (project, API key, host) — on top of the above.
 -- scale and provisioned are prepaid capacity with no per-token price: catalog cost NULL
 -- ('unpriced') and flagged unless the modifier table prices them.
 -- cost_usd = a reported cost as is, else the catalog cost; a response-cache hit costs 0 and a
@@ -71,6 +75,14 @@ WITH joined AS (
         ms.multiplier AS speed_multiplier,
         mr.multiplier AS scope_multiplier,
         b.discount AS batch_discount,
+        -- regional processing is not in the response: a config row enables it for calls whose tag
+        -- (project, API key, host, ...) has the configured value; if two rows match, the larger
+        (
+            SELECT max(mp.multiplier) FROM modifier_rows AS mp
+            WHERE mp.provider = c.provider AND mp.model = c.model AND mp.modifier = 'regional_processing'
+                AND c.tags[mp.tag] = mp.tag_value
+                AND c.ts >= mp.valid_from AND (mp.valid_until IS NULL OR c.ts < mp.valid_until)
+        ) AS regional_multiplier,
         (1 - coalesce(p.discount, 0))
             * CASE
                 WHEN p.variant_priced THEN 1
@@ -141,7 +153,7 @@ costed AS (
             + coalesce(video_out * video_out_p, 0)
             -- per thousand, in millionths of a dollar: x 1000
             + coalesce(searches * search_p * 1000, 0) + coalesce(request_p * 1000, 0)
-        ) / 1e6 * factor END AS catalog_cost,
+        ) / 1e6 * factor * coalesce(regional_multiplier, 1) END AS catalog_cost,
         CASE
             WHEN response_cache_hit THEN []::VARCHAR[]
             WHEN extra_units IS NULL AND in_p IS NOT NULL AND out_p IS NOT NULL THEN []::VARCHAR[]

@@ -14,6 +14,7 @@ import pytest
 from helpers import CASES, rows, write_jsonl
 
 from llmfinops.config import parse_config
+from llmfinops.errors import ConfigError
 from llmfinops.ingest.pipeline import ingest_paths
 from llmfinops.pricing.reprice import reprice
 
@@ -218,3 +219,46 @@ def test_bedrock_global_profile_the_catalog_has_no_global_price_for_stays_flagge
     (row,) = rows(warehouse, "SELECT region_scope, cost_usd, price_flags FROM calls")
     assert (row["region_scope"], row["price_flags"]) == ("global", ["unpriced:region_scope=global"])
     assert row["cost_usd"] == pytest.approx(1.435e-6, rel=1e-6)
+
+
+def test_openai_regional_processing_is_enabled_per_project_tag_in_the_config(warehouse, tmp_path):
+    # OpenAI: "Data residency endpoints are charged a 10% uplift for models released on or after
+    # March 5, 2026, that are eligible for data residency"
+    # (https://developers.openai.com/api/docs/guides/data-residency). The response does not say which
+    # endpoint served it, so the config names the project tag; multiplier and valid_from default to
+    # 1.1 and 2026-03-05. oa_resp_cached_reasoning.json's usage (gpt-5: 12594 in, 3200 cached, 1150 out).
+    usage = usage_of("oa_resp_cached_reasoning.json")
+    base = {"ts": "2026-11-02T10:00:00Z", "model": "gpt-5-2025-08-07", "usage": usage}
+    rule = {"provider": "openai", "model": "gpt-5*", "tag": "project", "value": "proj_eu"}
+    config = parse_config({"pricing": {"regional_processing": [rule]}})
+    got = priced(
+        warehouse,
+        tmp_path,
+        [
+            {**base, "call_id": "eu", "project": "proj_eu"},
+            {**base, "call_id": "global", "project": "proj_main"},
+            {**base, "call_id": "untagged"},
+            {**base, "call_id": "eu-before", "project": "proj_eu", "ts": "2026-03-04T23:59:00Z"},
+        ],
+        config,
+    )
+    # standard: 9394*1.25 + 3200*0.125 + 1150*10 = 11742.5 + 400 + 11500 = 23642.5
+    # proj_eu: x 1.1 = 26006.75
+    assert got["eu"]["cost_usd"] == pytest.approx(26006.75e-6, rel=1e-6)
+    assert got["global"]["cost_usd"] == pytest.approx(23642.5e-6, rel=1e-6)
+    assert got["untagged"]["cost_usd"] == pytest.approx(23642.5e-6, rel=1e-6)
+    # before valid_from (2026-03-05) the row does not apply
+    assert got["eu-before"]["cost_usd"] == pytest.approx(23642.5e-6, rel=1e-6)
+    assert [got[k]["price_flags"] for k in ("eu", "global")] == [[], []]
+
+    # a config row with its own multiplier, applied to history by reprice: 23642.5 * 1.2 = 28371
+    config = parse_config({"pricing": {"regional_processing": [{**rule, "multiplier": 1.2}]}})
+    reprice(warehouse, config)
+    costs = {r["call_id"]: r["cost_usd"] for r in rows(warehouse, f"SELECT {COLUMNS} FROM calls")}
+    assert costs["eu"] == pytest.approx(28371e-6, rel=1e-6)
+    assert costs["global"] == pytest.approx(23642.5e-6, rel=1e-6)
+
+
+def test_regional_processing_row_needs_its_tag():
+    with pytest.raises(ConfigError, match="regional_processing"):
+        parse_config({"pricing": {"regional_processing": [{"provider": "openai", "model": "gpt-5*"}]}})

@@ -26,8 +26,20 @@ MODIFIER_TABLE_SCHEMA = pa.schema(
         ("multiplier", pa.float64()),
         ("valid_from", pa.timestamp("us", tz="UTC")),
         ("valid_until", pa.timestamp("us", tz="UTC")),
+        # regional processing only: the call tag (tags[tag] = tag_value) that enables the row
+        ("tag", pa.string()),
+        ("tag_value", pa.string()),
     ]
 )
+
+REGIONAL = "regional_processing"
+# OpenAI: "Data residency endpoints are charged a 10% uplift for models released on or after
+# March 5, 2026, that are eligible for data residency"
+# (https://developers.openai.com/api/docs/guides/data-residency). The response does not show it,
+# so the config names the project / API key / host tag that routes through such an endpoint and
+# the models it applies to; these are the defaults of such a [[pricing.regional_processing]] row.
+REGIONAL_MULTIPLIER = 1.1
+REGIONAL_SINCE = date(2026, 3, 5)
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class Modifier:
     modifier: str  # "<column>=<value>"
     multiplier: float
     valid_from: date
+    tag: str | None = None  # regional processing: the tag whose value enables the row
+    value: str | None = None
 
 
 def shipped() -> tuple[str, tuple[Modifier, ...]]:
@@ -64,14 +78,42 @@ def parse(raw: dict[str, Any], where: str) -> Modifier:
     return mod
 
 
+def parse_regional(raw: dict[str, Any], where: str) -> Modifier:
+    """A [[pricing.regional_processing]] row: provider, model pattern, the tag and value that mark
+    a call sent through a regional-processing project / key / host, multiplier, valid_from."""
+    try:
+        mod = Modifier(
+            provider=str(raw["provider"]).lower(),
+            model=str(raw["model"]).lower(),
+            modifier=REGIONAL,
+            multiplier=float(raw.get("multiplier", REGIONAL_MULTIPLIER)),
+            valid_from=raw.get("valid_from", REGIONAL_SINCE),
+            tag=str(raw["tag"]),
+            value=str(raw["value"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}: a regional_processing row needs provider, model, tag and value ({exc})"
+        ) from None
+    if mod.multiplier < 0 or not isinstance(mod.valid_from, date):
+        raise ConfigError(
+            f"{where}: bad regional_processing row {raw!r} (multiplier >= 0, valid_from a date)"
+        )
+    return mod
+
+
 def effective(overrides: tuple[Modifier, ...]) -> tuple[Modifier, ...]:
     """Shipped rows, with config rows added or replacing a shipped row of the same key."""
     _, rows = shipped()
-    key = {(m.provider, m.model, m.modifier, m.valid_from): m for m in rows}
+    key = {(*_key(m), m.valid_from): m for m in rows}
     for m in overrides:
-        key = {k: v for k, v in key.items() if k[:3] != (m.provider, m.model, m.modifier)}
-        key[(m.provider, m.model, m.modifier, m.valid_from)] = m
+        key = {k: v for k, v in key.items() if k[:5] != _key(m)}
+        key[(*_key(m), m.valid_from)] = m
     return tuple(key.values())
+
+
+def _key(m: Modifier) -> tuple[str, str, str, str | None, str | None]:
+    return (m.provider, m.model, m.modifier, m.tag, m.value)
 
 
 def modifier_table(pairs: list[tuple[str | None, str]], overrides: tuple[Modifier, ...]) -> pa.Table:
@@ -79,17 +121,19 @@ def modifier_table(pairs: list[tuple[str | None, str]], overrides: tuple[Modifie
     non-overlapping [valid_from, valid_until) rows per modifier (a later row ends the earlier one;
     of two patterns matching one model, the first listed wins)."""
     table = effective(overrides)
-    rows: list[tuple[str, str, str, float, datetime, datetime | None]] = []
+    rows: list[tuple[str, str, str, float, datetime, datetime | None, str | None, str | None]] = []
     for provider, model in sorted({p for p in pairs if p[0] and p[1]}, key=lambda p: (p[0] or "", p[1])):
-        chosen: dict[tuple[str, date], Modifier] = {}
+        chosen: dict[tuple[str, str, str, date], Modifier] = {}
         for m in table:
             if m.provider == str(provider).lower() and fnmatchcase(model.lower(), m.model):
-                chosen.setdefault((m.modifier, m.valid_from), m)
-        for name in sorted({k[0] for k in chosen}):
-            dated = sorted((k[1], v) for k, v in chosen.items() if k[0] == name)
+                chosen.setdefault((m.modifier, m.tag or "", m.value or "", m.valid_from), m)
+        for name in sorted({k[:3] for k in chosen}):
+            dated = sorted((k[3], v) for k, v in chosen.items() if k[:3] == name)
             for i, (since, m) in enumerate(dated):
                 until = _midnight(dated[i + 1][0]) if i + 1 < len(dated) else None
-                rows.append((str(provider), model, name, m.multiplier, _midnight(since), until))
+                rows.append(
+                    (str(provider), model, name[0], m.multiplier, _midnight(since), until, m.tag, m.value)
+                )
     names = MODIFIER_TABLE_SCHEMA.names
     return pa.table(
         {name: [r[i] for r in rows] for i, name in enumerate(names)}, schema=MODIFIER_TABLE_SCHEMA

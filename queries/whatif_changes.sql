@@ -10,7 +10,7 @@
 --                          match is skipped at the scan, before its other columns are read
 -- Input relations: `calls` (through calls_in_period), `whatif_rules` (one row per option:
 -- ord, kind, dim, value, n, share), `whatif_targets(ord, model, provider)` (queries/whatif_targets.sql),
--- `batch_discounts(provider, discount)`.
+-- `batch_discounts(provider, discount)`, `price_table` and `modifier_rows` (as price_calls.sql).
 --
 -- A rule applies to a call when the call's STORED value of the rule's dimension equals the
 -- rule's value; of several rules of one kind that apply, the last one given wins. The kinds
@@ -25,10 +25,13 @@
 --                  writes + round((cached' - cached) x $w)) (half away from zero); the 1-hour part
 --                  is min(its value, writes'). SHARE and $w are DECIMAL, so the floor is exact.
 --   route MODEL    provider and model become the target's (calls already on it are unchanged); a
---                  batch call whose target provider has no batch rate is priced at the standard
---                  rate and is `not_applicable`.
---   batch          a call that is not batched becomes batched when its provider has a batch rate;
---                  else it is unchanged and `not_applicable`.
+--                  batch call whose target has no batch rate is priced at the standard rate
+--                  (flagged) and is `not_applicable`.
+--   batch          a call that is not batched becomes batched when it has a batch rate; else it is
+--                  unchanged and `not_applicable`.
+-- "Has a batch rate" follows queries/price_calls.sql's pricing order: the catalog's batch variant
+-- for the (new) model at ts and input band, else a 'service_tier=batch' modifier-table row, else
+-- [pricing] batch_discounts for the (new) provider.
 -- A response-cache hit reached no model: only a step cap changes it (it stays free either way).
 --
 -- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
@@ -174,17 +177,38 @@ final AS (
         CASE WHEN r.rerouted THEN r.route.model ELSE r.model END AS model4
     FROM routed AS r
 ),
-judged AS (
+rated AS (
+    -- a batch rate, in price_calls.sql's pricing order: the catalog's batch variant for the call's
+    -- (new) model at ts and (new) input band, else a shipped/config 'service_tier=batch' row, else
+    -- batch_discounts for the provider
     SELECT
         f.*,
-        b.discount IS NOT NULL AS has_batch_rate,
-        NOT f.hit AND f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NOT NULL AS batched,
-        NOT f.hit AND (
-            (f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NULL)
-            OR (f.rerouted AND coalesce(f.batch, false) AND b.discount IS NULL)
-        ) AS not_applicable
+        EXISTS (
+            SELECT 1 FROM price_table AS p
+            WHERE p.model = f.model4 AND p.provider IS NOT DISTINCT FROM f.provider4
+                AND p.variant = 'batch' AND p.variant_priced
+                AND (p.valid_from IS NULL OR f.ts >= p.valid_from)
+                AND (p.valid_until IS NULL OR f.ts < p.valid_until)
+                AND (p.tod_from IS NULL OR CAST(timezone('UTC', f.ts) AS TIME) >= p.tod_from)
+                AND (p.tod_until IS NULL OR CAST(timezone('UTC', f.ts) AS TIME) < p.tod_until)
+                AND f.in1 > p.band_min_input AND (p.band_max_input IS NULL OR f.in1 <= p.band_max_input)
+        ) OR EXISTS (
+            SELECT 1 FROM modifier_rows AS m
+            WHERE m.provider = f.provider4 AND m.model = f.model4 AND m.modifier = 'service_tier=batch'
+                AND f.ts >= m.valid_from AND (m.valid_until IS NULL OR f.ts < m.valid_until)
+        ) OR b.discount IS NOT NULL AS has_batch_rate
     FROM final AS f
     LEFT JOIN batch_discounts AS b ON b.provider = f.provider4
+),
+judged AS (
+    SELECT
+        r.*,
+        NOT r.hit AND r.batch_rule AND NOT coalesce(r.batch, false) AND r.has_batch_rate AS batched,
+        NOT r.hit AND (
+            (r.batch_rule AND NOT coalesce(r.batch, false) AND NOT r.has_batch_rate)
+            OR (r.rerouted AND coalesce(r.batch, false) AND NOT r.has_batch_rate)
+        ) AS not_applicable
+    FROM rated AS r
 )
 SELECT
     * EXCLUDE (

@@ -197,20 +197,39 @@ def test_route_with_reported_and_unpriced_calls(store):
 def test_route_keeps_batch_where_the_target_has_a_rate(store):
     # digest to Google's gemini-2.5-flash: d1 is already on it (unchanged, $0.0055);
     # d2: 10,000 x 0.30 + 1,000 x 2.50 = 5,500 -> $0.0055 (costs more: -0.0034);
-    # b1 is a batch call: Google has no configured batch discount (not applicable for the what-if),
-    # but on 2026-11-17 the catalog carries gemini-2.5-flash's own batch price (from 2026-10-14:
-    # $0.15 in, $1.25 out), which the price join takes first: 10,000 x 0.15 + 1,000 x 1.25 = 2,750
-    # -> $0.00275. Total 0.0055 + 0.0055 + 0.00275 = 0.01375.
+    # b1 is a batch call: Google has no configured batch discount, but on 2026-11-17 the catalog
+    # carries gemini-2.5-flash's own batch price (from 2026-10-14: $0.15 in, $1.25 out) — the first
+    # step of the pricing order, so b1 keeps a batch rate (applicable, not `not_applicable`):
+    # 10,000 x 0.15 + 1,000 x 1.25 = 2,750 -> $0.00275. Total 0.0055 + 0.0055 + 0.00275 = 0.01375.
     got = run(store, route=["digest=google:gemini-2.5-flash"])
-    expect(got, "digest", 0.0251, 0.0055 * 2 + 0.00275, affected=2, na=1)
+    expect(got, "digest", 0.0251, 0.0055 * 2 + 0.00275, affected=2, na=0)
 
 
 def test_batch(store):
-    # d2 (OpenAI, not batched): 2,100 x 0.5 = 1,050 -> $0.00105. d1: Google has no batch rate:
-    # unchanged, not applicable. b1 is already batched: unchanged.
+    # "Has a batch rate" follows the pricing order (catalog batch variant, modifier table,
+    # batch_discounts). On 2026-11-17 the catalog has batch prices for both digest models:
+    # d2 gpt-4o-mini $0.075 in, $0.30 out: 10,000 x 0.075 + 1,000 x 0.30 = 750 + 300 = 1,050 -> $0.00105;
+    # d1 gemini-2.5-flash $0.15 in, $1.25 out (Google has no batch_discounts entry, yet it has a rate):
+    # 10,000 x 0.15 + 1,000 x 1.25 = 1,500 + 1,250 = 2,750 -> $0.00275. b1 is already batched: unchanged.
+    # 0.0251 - 0.0021 - 0.0055 + 0.00105 + 0.00275 = 0.0213
     got = run(store, batch=["digest"])
-    expect(got, "digest", 0.0251, 0.0251 - 0.0021 + 0.00105, affected=1, na=1)
+    expect(got, "digest", 0.0251, 0.0251 - 0.0021 - 0.0055 + 0.00105 + 0.00275, affected=2, na=0)
     untouched(got, "chat", "agent", "gateway")
+
+
+def test_batch_rate_from_the_modifier_table_or_none(store):
+    # claude-sonnet-4-20250514 has no catalog batch price. With batch_discounts emptied, only a
+    # 'service_tier=batch' row of the modifier table gives it one (x 0.5 here): the five agent calls
+    # are batched, 1.3035 x 0.5 = 0.65175 (a1..a4 0.036 + a5 1.2675 = 1.3035).
+    row = (
+        '[[pricing.modifiers]]\nprovider = "anthropic"\nmodel = "claude-sonnet-4-*"\n'
+        'modifier = "service_tier=batch"\nmultiplier = 0.5\n'
+    )
+    got = run(store, "[pricing]\nbatch_discounts = {}\n" + row, batch=["agent"])
+    expect(got, "agent", 1.3035, 1.3035 * 0.5, affected=5)
+    # without the row no source has a rate: unchanged and all five not applicable
+    got = run(store, "[pricing]\nbatch_discounts = {}\n", batch=["agent"])
+    expect(got, "agent", 1.3035, 1.3035, na=5)
 
 
 def test_a_reported_cost_the_catalog_cannot_reprice_is_left_out_and_counted(store):

@@ -122,6 +122,8 @@ def test_openai_flex_and_priority_use_the_catalog_variant_where_it_exists(wareho
 
 
 def test_anthropic_priority_has_no_published_rate_and_is_flagged(warehouse, tmp_path):
+    # Anthropic sells Priority Tier as committed capacity and publishes only burndown rates, no
+    # per-token price (https://platform.claude.com/docs/en/api/service-tiers): nothing to ship.
     got = priced(warehouse, tmp_path, [an("p", "2026-07-01T10:00:00Z", "priority")])
     assert (got["p"]["service_tier"], got["p"]["price_flags"]) == (
         "priority",

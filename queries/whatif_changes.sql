@@ -25,7 +25,8 @@
 --                  writes + round((cached' - cached) x $w)) (half away from zero); the 1-hour part
 --                  is min(its value, writes'). SHARE and $w are DECIMAL, so the floor is exact.
 --   route MODEL    provider and model become the target's (calls already on it are unchanged); a
---                  batch call whose target provider has no batch rate is priced at the standard
+--                  batch call whose target provider has no batch rate, or a call on a service tier
+--                  other than standard (no tier has its own price), is priced at the standard
 --                  rate and is `not_applicable`.
 --   batch          a call that is not batched becomes batched when its provider has a batch rate;
 --                  else it is unchanged and `not_applicable`.
@@ -194,6 +195,9 @@ judged AS (
         f.parts_not_capped OR NOT f.hit AND (
             (f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NULL)
             OR (f.rerouted AND coalesce(f.batch, false) AND b.discount IS NULL)
+            -- the price table holds no service-tier prices (llmfinops/pricing/catalog.py): the join
+            -- prices a flex or priority call at the target's standard rate and flags it
+            OR (f.rerouted AND coalesce(f.service_tier, 'standard') NOT IN ('standard', 'batch'))
         ) AS not_applicable
     FROM final AS f
     LEFT JOIN batch_discounts AS b ON b.provider = f.provider4

@@ -26,9 +26,9 @@
 --   calls_affected        BIGINT   priced calls the scenario changes (dropped ones included)
 --   calls_dropped         BIGINT   priced calls a step cap drops
 --   not_applicable_calls  BIGINT   priced calls a rule applied to without a rate for it: batch with
---                                  no batch rate, a route whose target has no price for the call's
---                                  service tier (priced at the standard rate, price_flags), a cap or
---                                  cache rule on a call with per-modality parts (left as it is)
+--                                  no batch rate, a route of a call whose service tier the target
+--                                  has no price for, a cap or cache rule on a call with per-modality
+--                                  parts (see queries/whatif_changes.sql)
 --   unpriced_calls        BIGINT   calls left out of both sides (see above)
 WITH base AS (
     SELECT
@@ -44,11 +44,7 @@ per_call AS (
         latency_ms AS stored_cost,
         status <> 'unchanged' AS changed,
         status = 'dropped' AS dropped,
-        -- a routed call priced at the standard rate because the target has no price for its
-        -- service tier (the price join flags it) is not applicable too
-        task_outcome IS NOT DISTINCT FROM 'not_applicable'
-            OR (status = 'rerouted' AND len(list_filter(price_flags, lambda f: starts_with(f, 'unpriced:service_tier='))) > 0)
-            AS not_applicable,
+        task_outcome IS NOT DISTINCT FROM 'not_applicable' AS not_applicable,
         CASE status
             WHEN 'unchanged' THEN latency_ms
             WHEN 'dropped' THEN 0.0

@@ -106,7 +106,7 @@ picked AS (
     SELECT
         c.* EXCLUDE (call_id, user_id, user_tier, team, feature, task_id, action_id, session_id, step,
             status, task_outcome, latency_ms, prompt_version, source, source_file, tags, model_tier,
-            cost_source, price_version, catalog_cost_usd, price_flags, day),
+            cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day),
         coalesce(c.response_cache_hit, false) AS hit,
         -- per-modality parts (audio, image, ...) live INSIDE the token counts: a cap or a cache share
         -- cannot say which part it removes, so such calls are left as they are (not applicable)

@@ -36,6 +36,10 @@ current directory; without one every setting has its default. Example (all keys 
     allocation = "proportional"             # proportional | even | owner
     owner_team = "platform"                 # with allocation = "owner"
     adjustments = { growth = 0.05, docs = -0.10 }   # markup (+) or discount (-) per team
+
+    [ingest]
+    max_line_mb = 16                        # a longer line is quarantined ("line over 16 MB")
+    max_depth = 1000                        # a deeper-nested line is quarantined ("too deeply nested")
 """
 
 from __future__ import annotations
@@ -91,6 +95,8 @@ class Config:
     allocation: str = "proportional"
     owner_team: str | None = None
     adjustments: dict[str, float] = field(default_factory=dict)
+    max_line_mb: float = 16
+    max_depth: int = 1000
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -140,6 +146,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     dims = _table(raw, "dimensions")
     budgets = _table(raw, "budgets")
     charge = _table(raw, "chargeback")
+    ingest = _table(raw, "ingest")
 
     allocation = str(charge.get("allocation", "proportional"))
     if allocation not in ALLOCATION_RULES:
@@ -174,6 +181,8 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         allocation=allocation,
         owner_team=str(owner_team) if owner_team else None,
         adjustments={str(k): float(v) for k, v in charge.get("adjustments", {}).items()},
+        max_line_mb=_positive(ingest.get("max_line_mb", 16), "ingest.max_line_mb"),
+        max_depth=int(_positive(ingest.get("max_depth", 1000), "ingest.max_depth", whole=True)),
     )
 
 
@@ -182,6 +191,13 @@ def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"[{key}] must be a table")
     return value
+
+
+def _positive(value: Any, where: str, whole: bool = False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    if not ok or (whole and value != int(value)):
+        raise ConfigError(f"{where} must be a positive {'whole ' if whole else ''}number")
+    return float(value)
 
 
 def _tier(value: Any) -> str:

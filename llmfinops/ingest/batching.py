@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.ingest.context import FileProgress, ReadContext, with_file
-from llmfinops.ingest.sources import CHUNK_BYTES, SourceFile, line_chunks
+from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, line_chunks
 
 SMALL_FILE_BYTES = 8 * 1024 * 1024
 
@@ -29,9 +29,14 @@ def batchable(ingester: Any, src: SourceFile) -> bool:
 
 class SmallFiles:
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, staging: Path, on_bytes: Callable[[int], None]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        staging: Path,
+        on_bytes: Callable[[int], None],
+        limits: LineLimits | None = None,
     ) -> None:
         self._con = con
+        self._limits = limits or LineLimits()
         self._staging = staging
         self._on_bytes = on_bytes
         self._pending: list[pa.Table] = []
@@ -46,9 +51,15 @@ class SmallFiles:
         if not self._pending:
             self._ingester, self._first_seq = ingester, seq
         read = FileProgress()
-        for chunk in line_chunks(src.path):
+        rejects: list[tuple[int, str]] = []
+        for chunk in line_chunks(src.path, limits=self._limits):
             self._pending.append(with_file(chunk.lines, src.name, seq))
+            rejects.extend(chunk.rejects)
             read = FileProgress(bytes_read=chunk.end_offset, lines_read=chunk.last_line)
+        if rejects:  # rare: staged for this file alone
+            ReadContext(
+                con=self._con, staging_dir=self._staging, file_seq=seq, source=ingester.name
+            ).stage_rejects(src.name, rejects)
         self._bytes += src.size
         self._on_bytes(src.size)
         return read

@@ -30,7 +30,7 @@ from llmfinops.errors import InputError
 from llmfinops.ingest import registry
 from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
-from llmfinops.ingest.sources import SourceFile, discover
+from llmfinops.ingest.sources import LineLimits, SourceFile, discover
 from llmfinops.pricing import catalog as price_catalog
 from llmfinops.store import catalog as store_catalog
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, Warehouse
@@ -154,7 +154,8 @@ def _ingest_locked(
             progress(min(done, total_bytes), total_bytes)
 
     new_manifest = dict(manifest)
-    small = SmallFiles(con, staging, on_bytes)
+    limits = LineLimits(max_line_mb=config.max_line_mb, max_depth=config.max_depth)
+    small = SmallFiles(con, staging, on_bytes, limits)
     for seq, (src, ingester) in enumerate(plan):
         prior = manifest.get(src.name)
         start_offset, start_line = 0, 0
@@ -167,7 +168,7 @@ def _ingest_locked(
                 ingester.resumable
                 and prior["source"] == ingester.name
                 and src.size > prior["size"]
-                and not src.compressed
+                and src.seekable
                 and prior["head_hash"] == src.head_hash(prior["size"])
             )
             if grown:
@@ -187,6 +188,7 @@ def _ingest_locked(
             start_line=start_line,
             on_bytes=on_bytes,
             progress=FileProgress(bytes_read=start_offset, lines_read=start_line),
+            limits=limits,
         )
         ingester.read(src, ctx)
         summary.files_read += 1

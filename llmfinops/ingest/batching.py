@@ -16,10 +16,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from llmfinops import sqlfiles
 from llmfinops.ingest.context import FileProgress, ReadContext, with_file
 from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, line_chunks
 
 SMALL_FILE_BYTES = 8 * 1024 * 1024
+# Lines of this many bytes of files are held by DuckDB at once when it reads small files itself.
+DIRECT_GROUP_BYTES = 96 * 1024 * 1024
+# Whether DuckDB may read small files itself (tests turn it off to compare with the Python reader).
+DIRECT_READ = True
 
 
 def batchable(ingester: Any, src: SourceFile) -> bool:
@@ -43,11 +48,22 @@ class SmallFiles:
         self._bytes = 0
         self._ingester: Any = None
         self._first_seq = 0
+        # files DuckDB may read itself, per ingester: (file, file_seq, progress filled at flush)
+        self._direct: dict[Any, list[tuple[SourceFile, int, FileProgress]]] = {}
 
     def add(self, src: SourceFile, seq: int, ingester: Any) -> FileProgress:
-        """Read a whole small file into the batch; returns how far it was read."""
+        """Take a whole small file into the batch; returns how far it was read (for a file DuckDB
+        reads itself, the object is filled in by :meth:`flush`)."""
+        if DIRECT_READ and hasattr(ingester, "stage_text_lines"):
+            read = FileProgress()
+            self._direct.setdefault(ingester, []).append((src, seq, read))
+            return read
+        return self._add_lines(src, seq, ingester)
+
+    def _add_lines(self, src: SourceFile, seq: int, ingester: Any) -> FileProgress:
+        """Read a whole small file into the batch of lines read in Python."""
         if self._pending and (ingester is not self._ingester or self._bytes + src.size > CHUNK_BYTES):
-            self.flush()
+            self._flush_lines()
         if not self._pending:
             self._ingester, self._first_seq = ingester, seq
         read = FileProgress()
@@ -65,6 +81,13 @@ class SmallFiles:
         return read
 
     def flush(self) -> None:
+        """Stage everything taken so far."""
+        for ingester, files in self._direct.items():
+            self._flush_direct(ingester, files)
+        self._direct = {}
+        self._flush_lines()
+
+    def _flush_lines(self) -> None:
         if not self._pending:
             return
         ctx = ReadContext(
@@ -72,3 +95,63 @@ class SmallFiles:
         )
         self._ingester.stage_lines(pa.concat_tables(self._pending), ctx)
         self._pending, self._bytes = [], 0
+
+    def _flush_direct(self, ingester: Any, files: list[tuple[SourceFile, int, FileProgress]]) -> None:
+        """DuckDB splits plain files into lines itself, many files per query and in parallel (the
+        Python reader cost more than the parsing); the others take the Python reader."""
+        group: list[tuple[SourceFile, int, FileProgress]] = []
+        size = 0
+        for item in files:
+            if group and size + item[0].size > DIRECT_GROUP_BYTES:
+                self._stage_direct(ingester, group)
+                group, size = [], 0
+            group.append(item)
+            size += item[0].size
+        if group:
+            self._stage_direct(ingester, group)
+
+    def _stage_direct(self, ingester: Any, group: list[tuple[SourceFile, int, FileProgress]]) -> None:
+        files = pa.table(
+            {"path": [src.name for src, _, _ in group], "file_seq": [seq for _, seq, _ in group]},
+            schema=pa.schema([("path", pa.string()), ("file_seq", pa.int64())]),
+        )
+        params = {
+            "paths": files.column("path").to_pylist(),
+            "max_line_bytes": self._limits.max_line_bytes,
+            "max_depth": self._limits.max_depth,
+        }
+        self._con.register("text_files", files)
+        try:
+            self._con.execute(sqlfiles.load("lines_from_text_files"), params)
+        finally:
+            self._con.unregister("text_files")
+        try:
+            found = self._con.execute(
+                "SELECT source_file, max(line_no), bool_or(measure) FROM lines GROUP BY source_file"
+            ).fetchall()
+            lines_in = {name: int(n) for name, n, measure in found if not measure}
+            if len(lines_in) < len(found):
+                self._con.execute(
+                    "DELETE FROM lines WHERE source_file NOT IN (SELECT unnest($kept::VARCHAR[]))",
+                    {"kept": list(lines_in)},
+                )
+            if lines_in:
+                ctx = ReadContext(
+                    con=self._con,
+                    staging_dir=self._staging,
+                    file_seq=group[0][1],
+                    source=ingester.name,
+                    kind="d",  # a batch read by Python may start with the same file_seq
+                )
+                ingester.stage_text_lines(ctx)
+        finally:
+            self._con.execute("DROP TABLE IF EXISTS lines")
+        for src, seq, read in group:
+            if src.name in lines_in:
+                read.bytes_read, read.lines_read = src.size, lines_in[src.name]
+                self._on_bytes(src.size)
+            elif src.size == 0:
+                read.bytes_read, read.lines_read = 0, 0
+            else:  # not plain: the Python reader
+                got = self._add_lines(src, seq, ingester)
+                read.bytes_read, read.lines_read = got.bytes_read, got.lines_read

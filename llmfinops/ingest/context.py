@@ -52,6 +52,9 @@ class ReadContext:
     on_bytes: Callable[[int], None] | None = None
     progress: FileProgress = field(default_factory=FileProgress)
     limits: LineLimits = field(default_factory=LineLimits)
+    # names this context's staging files (f<seq>-<kind><n>.parquet): contexts that may share a
+    # file_seq (a batch read by DuckDB, one by Python, a file's rejects) use different kinds
+    kind: str = "p"
     _parts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -103,11 +106,11 @@ class ReadContext:
         params: dict[str, Any] | None = None,
         *,
         con: duckdb.DuckDBPyConnection | None = None,
-        kind: str = "p",
+        kind: str | None = None,
     ) -> int:
         """Run an ingester's query and append its rows to the staging area; returns the row count.
 
-        ``kind`` names the staging file (``f<seq>-<kind><n>.parquet``): the reader's rejects use
+        ``kind`` overrides the context's for the staging file's name: the reader's rejects use
         their own, so they never overwrite rows staged for the same file sequence number.
         """
         con = con or self.con
@@ -118,7 +121,7 @@ class ReadContext:
         with self._lock:
             self._parts += 1
             part = self._parts
-        target = self.staging_dir / f"f{self.file_seq:06d}-{kind}{part:06d}.parquet"
+        target = self.staging_dir / f"f{self.file_seq:06d}-{kind or self.kind}{part:06d}.parquet"
         cols = ", ".join([*STAGE_PREFIX, *STAGE_COLUMNS])
         priority = "dedup_priority" if any(r[0] == "dedup_priority" for r in rel_columns) else "NULL"
         # a query over lines of several files says each row's file_seq; others are this file's

@@ -47,7 +47,6 @@ WITH fields AS MATERIALIZED (
 calls AS MATERIALIZED (
     SELECT
         *,
-        regexp_extract(source_file, '([^/]+)/(?:[^/]+/subagents/)?[^/]+$', 1) AS project,
         r.message.usage AS usage_block,
         r.message.id AS message_id,
         nullif(trim(r.requestId), '') AS request_id,
@@ -62,6 +61,11 @@ calls AS MATERIALIZED (
     WHERE (r.type = 'assistant' AND json_type(r.message.usage) = 'OBJECT'
            AND r.message.model IS DISTINCT FROM '<synthetic>')
         OR NOT valid
+),
+-- the project of each session file, worked out once per file rather than once per line
+projects AS (
+    SELECT source_file, regexp_extract(source_file, '([^/]+)/(?:[^/]+/subagents/)?[^/]+$', 1) AS project
+    FROM (SELECT DISTINCT source_file FROM calls)
 )
 SELECT
     line_no,
@@ -115,3 +119,4 @@ SELECT
         + 0.4 * least(greatest((epoch(ts_n) - 1.5e9) / 8e8, 0), 0.999) AS dedup_priority,
     file_seq
 FROM calls
+JOIN projects USING (source_file)

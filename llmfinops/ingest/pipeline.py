@@ -90,9 +90,6 @@ def ingest_paths(
 ) -> IngestSummary:
     """Ingest files and directories into the warehouse; see the module docstring for the stages."""
     config = config or Config()
-    # Pricing needs genai-prices' catalog (~0.3 s of imports): loaded while the files are read.
-    catalog_import = threading.Thread(target=import_module, args=("llmfinops.pricing.catalog",), daemon=True)
-    catalog_import.start()
     files = discover(paths)
     explicit = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_file()}
     forced = registry.get(source) if source else None
@@ -116,6 +113,8 @@ def ingest_paths(
             plan.append((src, ingester))
         if not plan:
             return summary
+        # Pricing needs genai-prices' catalog (~0.3 s of imports): loaded while the files are read.
+        threading.Thread(target=import_module, args=("llmfinops.pricing.catalog",), daemon=True).start()
         run_id = new_run_id()
         staging = wh.staging_dir / run_id
         staging.mkdir(parents=True)

@@ -77,27 +77,34 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[SourceFile]:
         path = Path(raw).expanduser()
         if not path.exists():
             raise InputError(f"no such file or directory: {raw}")
-        if path.is_dir():
-            candidates = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            candidates = [path]
+        candidates = _files_under(path) if path.is_dir() else [path]
         for candidate in candidates:
             if candidate.name in _SKIP_NAMES:
                 continue
             if not os.access(candidate, os.R_OK):
                 raise InputError(f"cannot read {candidate}: permission denied")
             stat = candidate.stat()
-            absolute = candidate.resolve()
+            absolute = candidate if path.is_dir() and not candidate.is_symlink() else candidate.resolve()
             found[absolute] = SourceFile(absolute, stat.st_size, stat.st_mtime_ns)
     return sorted(found.values(), key=lambda s: str(s.path))
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _files_under(root: Path) -> list[Path]:
+    """Every file below ``root``, hidden files and directories skipped, as canonical paths.
+
+    os.walk with one realpath per directory: Path.rglob with a resolve() per file took most of a
+    no-op re-ingest of a Claude Code projects folder (1,400 files).
+    """
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        real = os.path.realpath(dirpath)
+        files.extend(Path(real, name) for name in filenames if not name.startswith("."))
+    return sorted(files)
 
 
 def open_binary(path: Path) -> io.BufferedIOBase:

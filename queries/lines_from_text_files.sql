@@ -2,35 +2,41 @@
 -- the same relation the Python reader (llmfinops/ingest/sources.py: line_chunks) builds, for
 -- the files it reads the same way. Lines split at LF; a file's last line without LF is a line;
 -- the empty string after a final LF is not.
--- A file is left out (the caller reads it with the Python reader, which handles each case) when
--- it is not valid UTF-8 (gzip included), starts with a byte-order mark, holds a CR (CRLF, CR-only
--- files, CR as whitespace), or has a line the reader's limits would reject or measure: over
--- $max_line_bytes, or over 2 * $max_depth bytes with over $max_depth opening brackets (such
--- lines are marked `measure`; the caller drops their files).
--- Parameters: $paths (the files), $max_line_bytes, $max_depth. Input relation:
+-- A file the caller must read with the Python reader instead, which handles each case, has no
+-- lines here (not valid UTF-8, gzip included) or a line marked `measure`: a byte-order mark, a CR
+-- (CRLF, CR-only files, CR as whitespace), or a line the reader's limits would reject or measure
+-- (over text_max_line_bytes, or over 2 * text_max_depth bytes with over that many opening brackets).
+-- A view, so the lines stream from the files into each query that reads them (a table cost as
+-- much as parsing them); it reads the files named by the variable `text_paths` (SET VARIABLE
+-- text_paths = [...], bound: a view holds no parameters) each time it is queried.
+-- Variables: text_paths (the files), text_max_line_bytes, text_max_depth. Input relation:
 -- `text_files(path, file_seq)` for those files.
--- Output: a TEMP TABLE `lines` (line_no, raw, source_file, file_seq, measure), replaced.
-CREATE OR REPLACE TEMP TABLE lines AS
+-- Output: a TEMP VIEW `lines` (line_no, raw, source_file, file_seq, measure), replaced.
+CREATE OR REPLACE TEMP VIEW lines AS
 SELECT
-    s.line_no,
-    s.raw,
-    s.source_file,
-    t.file_seq,
-    strlen(s.raw) > $max_line_bytes
-        OR (strlen(s.raw) > 2 * $max_depth
-            AND strlen(s.raw) - strlen(replace(replace(s.raw, '{', ''), '[', '')) > $max_depth) AS measure
+    line_no,
+    raw,
+    source_file,
+    file_seq,
+    -- each check on the lines, not on the whole text: the text would be decoded once per use
+    contains(raw, chr(13))
+        OR (line_no = 1 AND starts_with(raw, chr(65279)))
+        OR strlen(raw) > getvariable('text_max_line_bytes')
+        OR (strlen(raw) > 2 * getvariable('text_max_depth')
+            AND strlen(raw) - strlen(replace(replace(raw, '{', ''), '[', '')) > getvariable('text_max_depth'))
+        AS measure
 FROM (
     SELECT
         unnest(generate_series(1, len(parts)))::BIGINT AS line_no,
         unnest(parts) AS raw,
         len(parts) AS parts_in_file,
-        filename AS source_file
+        filename AS source_file,
+        file_seq
     FROM (
-        SELECT filename, string_split(text, chr(10)) AS parts
-        FROM (SELECT filename, TRY(decode(content)) AS text FROM read_blob($paths))
-        WHERE text IS NOT NULL AND text <> '' AND NOT contains(text, chr(13))
-            AND NOT starts_with(text, chr(65279))
+        -- not UTF-8: NULL, no lines
+        SELECT b.filename, t.file_seq, string_split(TRY(decode(b.content)), chr(10)) AS parts
+        FROM read_blob(getvariable('text_paths')) AS b
+        JOIN text_files AS t ON t.path = b.filename
     )
-) AS s
-JOIN text_files AS t ON t.path = s.source_file
-WHERE s.line_no < s.parts_in_file OR s.raw <> ''
+)
+WHERE line_no < parts_in_file OR raw <> ''

@@ -21,8 +21,9 @@ from llmfinops.ingest.context import FileProgress, ReadContext, with_file
 from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, line_chunks
 
 SMALL_FILE_BYTES = 8 * 1024 * 1024
-# Lines of this many bytes of files are held by DuckDB at once when it reads small files itself.
-DIRECT_GROUP_BYTES = 96 * 1024 * 1024
+# Small files DuckDB reads itself are staged this many bytes at a time (the lines stream through
+# the query; its materialized CTEs hold a few small fields per line).
+DIRECT_GROUP_BYTES = 256 * 1024 * 1024
 # Whether DuckDB may read small files itself (tests turn it off to compare with the Python reader).
 DIRECT_READ = True
 
@@ -115,29 +116,22 @@ class SmallFiles:
             {"path": [src.name for src, _, _ in group], "file_seq": [seq for _, seq, _ in group]},
             schema=pa.schema([("path", pa.string()), ("file_seq", pa.int64())]),
         )
-        params = {
-            "paths": files.column("path").to_pylist(),
-            "max_line_bytes": self._limits.max_line_bytes,
-            "max_depth": self._limits.max_depth,
-        }
-        self._con.register("text_files", files)
+        con = self._con
+        con.register("text_files", files)
         try:
-            self._con.execute(sqlfiles.load("lines_from_text_files"), params)
-        finally:
-            self._con.unregister("text_files")
-        try:
-            found = self._con.execute(
+            con.execute("SET VARIABLE text_paths = $p", {"p": files.column("path").to_pylist()})
+            con.execute("SET VARIABLE text_max_line_bytes = $n", {"n": self._limits.max_line_bytes})
+            con.execute("SET VARIABLE text_max_depth = $n", {"n": self._limits.max_depth})
+            con.execute(sqlfiles.load("lines_from_text_files"))
+            found = con.execute(
                 "SELECT source_file, max(line_no), bool_or(measure) FROM lines GROUP BY source_file"
             ).fetchall()
             lines_in = {name: int(n) for name, n, measure in found if not measure}
             if len(lines_in) < len(found):
-                self._con.execute(
-                    "DELETE FROM lines WHERE source_file NOT IN (SELECT unnest($kept::VARCHAR[]))",
-                    {"kept": list(lines_in)},
-                )
+                con.execute("SET VARIABLE text_paths = $p", {"p": list(lines_in)})
             if lines_in:
                 ctx = ReadContext(
-                    con=self._con,
+                    con=con,
                     staging_dir=self._staging,
                     file_seq=group[0][1],
                     source=ingester.name,
@@ -145,7 +139,8 @@ class SmallFiles:
                 )
                 ingester.stage_text_lines(ctx)
         finally:
-            self._con.execute("DROP TABLE IF EXISTS lines")
+            con.execute("DROP VIEW IF EXISTS lines")
+            con.unregister("text_files")
         for src, seq, read in group:
             if src.name in lines_in:
                 read.bytes_read, read.lines_read = src.size, lines_in[src.name]

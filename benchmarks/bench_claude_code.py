@@ -114,13 +114,14 @@ def make_projects(root: Path, lines_wanted: int, seed: int = 7) -> dict[str, int
     return counts
 
 
-def timed(cmd: list[str], work: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds and peak RSS (MB) of one whole command, measured by /usr/bin/time."""
+def timed(cmd: list[str], work: Path, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak RSS (MB) of one whole
+    command, measured by /usr/bin/time. On a shared machine the CPU time is the steadier figure."""
     report = work / "time.txt"
     out = work / "stdout.txt"
     with open(out, "w") as fh:
         done = subprocess.run(
-            [TIME, "-o", str(report), "-f", "%e %M", *cmd],
+            [TIME, "-o", str(report), "-f", "%e %U %S %M", *cmd],
             stdout=fh,
             stderr=subprocess.PIPE,
             text=True,
@@ -129,8 +130,8 @@ def timed(cmd: list[str], work: Path, env: dict[str, str] | None = None) -> tupl
         )
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:3])} failed: {done.stderr.strip()[-400:]}")
-    wall, rss = report.read_text().split()[-2:]
-    return float(wall), int(rss) // 1024, out.read_text()
+    wall, user, system, rss = report.read_text().split()[-4:]
+    return float(wall), float(user) + float(system), int(rss) // 1024, out.read_text()
 
 
 def install_ccusage(work: Path, version: str) -> tuple[list[str] | None, str]:
@@ -183,21 +184,21 @@ def main() -> None:
             "CLAUDE_CONFIG_DIR": str(work),
             "TZ": "UTC",
         }
-        first: list[tuple[float, int]] = []
-        again: list[tuple[float, int]] = []
-        theirs: list[tuple[float, int]] = []
+        first: list[tuple[float, float, int]] = []
+        again: list[tuple[float, float, int]] = []
+        theirs: list[tuple[float, float, int]] = []
         daily: list[dict] = []
         for r in range(args.rounds):
             wh = work / f"wh{r}"
             ingest = [*ours_cmd, "ingest", str(work / "projects"), "-w", str(wh), "-q"]
-            wall, rss, _ = timed(ingest, work)
-            first.append((wall, rss))
+            wall, cpu, rss, _ = timed(ingest, work)
+            first.append((wall, cpu, rss))
             if ccusage:
-                wall, rss, out = timed(ccusage, work, env=cc_env)
-                theirs.append((wall, rss))
+                wall, cpu, rss, out = timed(ccusage, work, env=cc_env)
+                theirs.append((wall, cpu, rss))
                 daily = json.loads(out)["daily"]
-            wall, rss, _ = timed(ingest, work)
-            again.append((wall, rss))
+            wall, cpu, rss, _ = timed(ingest, work)
+            again.append((wall, cpu, rss))
         report(first, again, theirs, why, args.ccusage_version)
         if daily:
             compare(work / "wh0", daily)
@@ -206,29 +207,38 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _median(runs: list[tuple[float, int]]) -> tuple[float, int]:
-    return statistics.median(w for w, _ in runs), max(m for _, m in runs)
+def _median(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    return (
+        statistics.median(w for w, _, _ in runs),
+        statistics.median(c for _, c, _ in runs),
+        max(m for _, _, m in runs),
+    )
 
 
 def report(
-    first: list[tuple[float, int]],
-    again: list[tuple[float, int]],
-    theirs: list[tuple[float, int]],
+    first: list[tuple[float, float, int]],
+    again: list[tuple[float, float, int]],
+    theirs: list[tuple[float, float, int]],
     why: str,
     version: str,
 ) -> None:
-    ours, ours_rss = _median(first)
-    noop, noop_rss = _median(again)
-    runs = ", ".join(f"{w:.2f}" for w, _ in first)
-    print(f"llmfinops ingest (first)     {ours:6.2f} s  peak {ours_rss:,} MB   runs: {runs}")
-    print(f"llmfinops ingest (unchanged) {noop:6.2f} s  peak {noop_rss:,} MB")
+    ours, ours_cpu, ours_rss = _median(first)
+    noop, noop_cpu, noop_rss = _median(again)
+    runs = ", ".join(f"{w:.2f}" for w, _, _ in first)
+    print(f"{'':30}{'wall s':>8} {'CPU s':>7} {'peak MB':>8}")
+    print(f"{'llmfinops ingest (first)':30}{ours:8.2f} {ours_cpu:7.2f} {ours_rss:8,}   wall runs: {runs}")
+    print(f"{'llmfinops ingest (unchanged)':30}{noop:8.2f} {noop_cpu:7.2f} {noop_rss:8,}")
     if not theirs:
-        print(f"ccusage                      skipped: {why}")
+        print(f"ccusage: skipped: {why}")
         return
-    cc, cc_rss = _median(theirs)
-    runs = ", ".join(f"{w:.2f}" for w, _ in theirs)
-    print(f"ccusage@{version} daily      {cc:6.2f} s  peak {cc_rss:,} MB   runs: {runs}")
-    print(f"ratio llmfinops / ccusage    {ours / cc:6.2f}   (target <= 1.0, aim 0.5)")
+    cc, cc_cpu, cc_rss = _median(theirs)
+    runs = ", ".join(f"{w:.2f}" for w, _, _ in theirs)
+    print(
+        f"{'ccusage@' + version + ' claude daily':30}{cc:8.2f} {cc_cpu:7.2f} {cc_rss:8,}   wall runs: {runs}"
+    )
+    print(
+        f"ratio llmfinops / ccusage: wall {ours / cc:.2f}, CPU {ours_cpu / cc_cpu:.2f} (target <= 1, aim 0.5)"
+    )
 
 
 def compare(warehouse: Path, daily: list[dict]) -> None:

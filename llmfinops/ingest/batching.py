@@ -23,7 +23,7 @@ from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, line_c
 SMALL_FILE_BYTES = 8 * 1024 * 1024
 # Small files DuckDB reads itself are staged this many bytes at a time (the lines stream through
 # the query; its materialized CTEs hold a few small fields per line).
-DIRECT_GROUP_BYTES = 256 * 1024 * 1024
+DIRECT_GROUP_BYTES = 64 * 1024 * 1024
 # Whether DuckDB may read small files itself (tests turn it off to compare with the Python reader).
 DIRECT_READ = True
 

@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "llmfinops.cli.report_cmd",
         "Write a showback or chargeback report as one self-contained HTML file.",
     ),
+    "check": (
+        "llmfinops.cli.check_cmd",
+        "Check a period against the config's alert rules and the built-in checks.",
+    ),
     "reconcile": (
         "llmfinops.cli.reconcile_cmd",
         "Line up billed cost (provider cost exports) with the cost app logs attribute, per day, "
@@ -45,5 +49,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": (
         "llmfinops.cli.export_cmd",
         "Write the period's priced calls as FinOps FOCUS 1.2 cost rows, for FinOps tools and BI.",
+    ),
+    "whatif": (
+        "llmfinops.cli.whatif_cmd",
+        "Re-price the period's stored calls under a scenario and show what it would save, per group.",
+    ),
+    "savings": (
+        "llmfinops.cli.savings_cmd",
+        "List the period's savings opportunities, largest first, with evidence, risk and the whatif.",
     ),
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from llmfinops.metrics.registry import DIMENSIONS
+
 MONEY = frozenset(
     {
         "cost_usd",
@@ -17,10 +19,23 @@ MONEY = frozenset(
         "cost_per_active_user",
         "p95_user_day_cost",
         "arpu_usd_month",
+        "revenue_usd",
+        "cost_per_session",
+        "gate_cost_usd",
+        "gated_cost_per_action",
+        "cost_per_action_without_gate",
+        "user_ceiling_usd",
         "mean",
         "p50",
         "p95",
         "max",
+        "whatif_cost_usd",
+        "savings_usd",
+        "monthly_savings_usd",
+        "cost_per_task_p50",
+        "cost_per_task_p95",
+        "cost_per_task_max",
+        "step_cap_savings_usd",
     }
 )
 PERCENT = frozenset(
@@ -33,10 +48,35 @@ PERCENT = frozenset(
         "response_cache_hit_rate",
         "prompt_cache_token_rate",
         "prompt_cache_request_rate",
+        "margin",
+        "intercept_rate",
+        "share_at_ceiling",
+        "savings_share",
+        "share_of_feature_cost",
+        "top5pct_cost_share",
+        "success_rate_1",
+        "success_rate_2_3",
+        "success_rate_4_7",
+        "success_rate_8_15",
+        "success_rate_16_plus",
     }
 )
-RATIO = frozenset({"output_token_ratio", "avg_steps", "calls_per_action"})
+RATIO = frozenset(
+    {
+        "output_token_ratio",
+        "avg_steps",
+        "calls_per_action",
+        "steps_p50",
+        "steps_p95",
+        "context_growth_exponent",
+        "input_tokens_step1",
+        "input_tokens_last",
+        "actions_per_session",
+    }
+)
 NULL_GROUP = "NULL"  # how a NULL dimension value is shown
+# Columns that hold a dimension value: the grouping key is named after its dimension.
+GROUP_KEYS = frozenset({"group", "user_id", *DIMENSIONS})
 MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
 
 
@@ -68,7 +108,7 @@ def money(value: float) -> str:
 def format_cell(column: str, value: Any) -> str:
     """One cell of a table for people."""
     if value is None:
-        return NULL_GROUP if column == "group" else MISSING
+        return NULL_GROUP if column in GROUP_KEYS else MISSING
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):

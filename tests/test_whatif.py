@@ -206,9 +206,12 @@ def test_route_with_reported_and_unpriced_calls(store):
 def test_route_keeps_batch_where_the_target_has_a_rate(store):
     # digest to Google's gemini-2.5-flash: d1 is already on it (unchanged, $0.0055);
     # d2: 10,000 x 0.30 + 1,000 x 2.50 = 5,500 -> $0.0055 (costs more: -0.0034);
-    # b1 is a batch call but Google has no batch rate: standard rate $0.0055, not applicable.
+    # b1 is a batch call: Google has no configured batch discount (not applicable for the what-if),
+    # but on 2026-11-17 the catalog carries gemini-2.5-flash's own batch price (from 2026-10-14:
+    # $0.15 in, $1.25 out), which the price join takes first: 10,000 x 0.15 + 1,000 x 1.25 = 2,750
+    # -> $0.00275. Total 0.0055 + 0.0055 + 0.00275 = 0.01375.
     got = run(store, route=["digest=google:gemini-2.5-flash"])
-    expect(got, "digest", 0.0251, 0.0055 * 3, affected=2, na=1)
+    expect(got, "digest", 0.0251, 0.0055 * 2 + 0.00275, affected=2, na=1)
 
 
 def test_batch(store):
@@ -237,14 +240,16 @@ def test_options_compose_in_the_fixed_order(store):
     # Given in reverse; applied as step cap -> context cap -> route -> batch:
     #   step cap 3 drops a4 (index 4). context cap 2,500: a3 3,000 -> 2,500; a5 250,000 -> 2,500 with
     #   cached' = 50,000 x 2,500 // 250,000 = 500, writes' = 100, uncached 1,900.
-    #   route to gpt-4o-mini, then batch (OpenAI: 50% off):
-    #   a1 (150 + 60) x 0.5 = 105; a2 (300 + 60) x 0.5 = 180; a3 (375 + 60) x 0.5 = 217.5;
-    #   a5 (1,900 x 0.15 + 500 x 0.075 + 100 x 0.15 + 1,000 x 0.60) x 0.5 = (285 + 37.5 + 15 + 600) x 0.5
-    #   = 468.75 -> total 971.25 -> $0.00097125
+    #   route to gpt-4o-mini, then batch: on 2026-11-17 the catalog's own batch price for gpt-4o-mini
+    #   (from 2026-10-14: $0.075 in, $0.30 out; it names no cached price, so cached input stays at the
+    #   standard $0.075, and writes take the input price) comes before the configured 50%:
+    #   a1 1,000 x 0.075 + 100 x 0.30 = 105; a2 150 + 30 = 180; a3 187.5 + 30 = 217.5;
+    #   a5 1,900 x 0.075 + 500 x 0.075 + 100 x 0.075 + 1,000 x 0.30 = 142.5 + 37.5 + 7.5 + 300 = 487.5
+    #   -> total 990 -> $0.00099
     got = run(
         store, batch=["agent"], route=["agent=gpt-4o-mini"], cap_context=["agent=2500"], step_cap=["agent=3"]
     )
-    expect(got, "agent", 1.3035, 0.00097125, affected=5, dropped=1)
+    expect(got, "agent", 1.3035, 0.00099, affected=5, dropped=1)
     untouched(got, "chat", "digest", "gateway")
 
 

@@ -59,6 +59,10 @@ current directory; without one every setting has its default. Example (all keys 
     allocation = "proportional"             # proportional | even | owner
     owner_team = "platform"                 # with allocation = "owner"
     adjustments = { growth = 0.05, docs = -0.10 }   # markup (+) or discount (-) per team
+
+    [ingest]
+    max_line_mb = 16                        # a longer line is quarantined ("line over 16 MB")
+    max_depth = 1000                        # a deeper-nested line is quarantined ("too deeply nested")
 """
 
 from __future__ import annotations
@@ -135,6 +139,8 @@ class Config:
     alerts: tuple[AlertRule, ...] = ()
     check: CheckSettings = field(default_factory=CheckSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)  # [whatif] [agents] [savings]
+    max_line_mb: float = 16
+    max_depth: int = 1000
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -185,6 +191,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     dims = _table(raw, "dimensions")
     budgets = _table(raw, "budgets")
     charge = _table(raw, "chargeback")
+    ingest = _table(raw, "ingest")
 
     allocation = str(charge.get("allocation", "proportional"))
     if allocation not in ALLOCATION_RULES:
@@ -224,6 +231,8 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         alerts=parse_alerts(raw.get("alerts", [])),
         check=parse_check(raw.get("check", {})),
         analysis=parse_analysis(raw),
+        max_line_mb=_positive(ingest.get("max_line_mb", 16), "ingest.max_line_mb"),
+        max_depth=int(_positive(ingest.get("max_depth", 1000), "ingest.max_depth", whole=True)),
     )
 
 
@@ -253,6 +262,13 @@ def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"[{key}] must be a table")
     return value
+
+
+def _positive(value: Any, where: str, whole: bool = False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    if not ok or (whole and value != int(value)):
+        raise ConfigError(f"{where} must be a positive {'whole ' if whole else ''}number")
+    return float(value)
 
 
 def _tier(value: Any) -> str:

@@ -31,6 +31,7 @@ CHAT = {"feature": "chat", "team": "growth", "user_id": "u1"}
 AGENT = {"feature": "agent", "team": "platform"}
 DIGEST = {"feature": "digest", "team": "platform"}  # no user: nobody waits for it
 GATEWAY = {"feature": "gateway", "team": "support"}
+VOICE = {"feature": "voice", "team": "growth"}
 
 
 def rec(cid: str, ts: str, model: str, inp: int, out: int, where: dict, **kw) -> dict:
@@ -71,12 +72,20 @@ RECORDS = [
     rec("b1", "02:10", "gpt-4o", 10_000, 1_000, DIGEST, batch=True),
     # gateway: a reported cost on a model the catalog does not know
     rec("g1", "12:00", "acme-gw-1", 1_000, 800, GATEWAY, provider="acme", cost_usd=0.04),
+    # voice. v1 ran on the flex service tier, which the catalog does not price: standard rate,
+    #   flagged: 1,000 x 2.50 + 100 x 10 = 3,500 -> $0.0035
+    rec("v1", "13:00", "gpt-4o", 1_000, 100, VOICE, service_tier="flex"),
+    # v2 (an OpenAI Chat usage block): 400 of its 1,000 prompt tokens are audio, which gpt-4o has no
+    #   price for (flagged, left out): text 600 x 2.50 + 300 x 10 = 4,500 -> $0.0045
+    {"call_id": "v2", "ts": "2026-11-17T13:05:00Z", "model": "gpt-4o", **VOICE,
+     "usage": {"prompt_tokens": 1_000, "completion_tokens": 300, "total_tokens": 1_300,
+               "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 400}}},
 ]
 # fmt: on
 # Stored per feature: chat 0.0275 + 0.022525 + 0.05 + 0 = 0.100025 (u1 unpriced);
 # agent 0.0045 + 0.0075 + 0.0105 + 0.0135 + 1.2675 = 1.3035; digest 0.0055 + 0.0021 + 0.0175 = 0.0251;
 # gateway 0.04.
-STORED = {"chat": 0.100025, "agent": 1.3035, "digest": 0.0251, "gateway": 0.04}
+STORED = {"chat": 0.100025, "agent": 1.3035, "digest": 0.0251, "gateway": 0.04, "voice": 0.008}
 COLUMNS = ("feature", "cost_usd", "whatif_cost_usd", "savings_usd", "savings_share", "calls_affected",
            "calls_dropped", "not_applicable_calls", "unpriced_calls")  # fmt: skip
 
@@ -136,7 +145,7 @@ def test_step_cap_drops_a_tasks_calls_after_the_kth(store):
     got = run(store, step_cap=["agent=2"])
     expect(got, "agent", 1.3035, 1.2795, affected=2, dropped=2)
     untouched(got, "chat", "digest", "gateway")
-    assert list(got) == ["agent", "chat", "digest", "gateway"]  # largest savings first, then by name
+    assert list(got) == ["agent", "chat", "digest", "gateway", "voice"]  # largest savings first, then by name
 
 
 def test_context_cap_scales_cache_parts_with_floor_and_reevaluates_the_band(store):
@@ -273,10 +282,10 @@ def test_cli_json_csv_and_table(store, cli):
     code, out, _ = cli("whatif", "-w", store.root, "-p", "2026-W47", "--step-cap", "agent=2", "-f", "json")
     assert code == 0
     rows = json.loads(out)
-    assert [r["feature"] for r in rows] == ["agent", "chat", "digest", "gateway"]
+    assert [r["feature"] for r in rows] == ["agent", "chat", "digest", "gateway", "voice"]
     assert set(rows[0]) == set(COLUMNS) and math.isclose(rows[0]["savings_usd"], 0.024)
     code, out, _ = cli("whatif", "-w", store.root, "-p", "2026-W47", "--step-cap", "agent=2", "-f", "csv")
-    assert out.splitlines()[0] == ",".join(COLUMNS) and len(out.splitlines()) == 5  # no total row
+    assert out.splitlines()[0] == ",".join(COLUMNS) and len(out.splitlines()) == 6  # no total row
     code, out, _ = cli("whatif", "-w", store.root, "-p", "2026-W47", "--step-cap", "agent=2", "--by", "team")
     assert code == 0 and "total" in out and "$0.02" in out
 
@@ -288,3 +297,18 @@ def test_bad_options_are_one_line_errors(store, cli):
     assert code == 2 and "--cache needs a share" in err
     code, _, err = cli("whatif", "-w", store.root, "-p", "2026-W47")
     assert code == 2 and "at least one scenario option" in err
+
+
+def test_route_keeps_units_and_tier_and_counts_a_tier_the_target_cannot_price(store):
+    # To gpt-4o-mini: v1 keeps its flex tier, which gpt-4o-mini has no price for either: standard
+    #   rate 150 + 60 = 210 -> $0.00021, not applicable. v2 keeps its 400 audio tokens (still
+    #   unpriced, flagged): text 600 x 0.15 + 300 x 0.60 = 90 + 180 = 270 -> $0.00027.
+    got = run(store, route=["voice=gpt-4o-mini"])
+    expect(got, "voice", 0.008, 0.00021 + 0.00027, affected=2, na=1)
+
+
+def test_caps_leave_a_call_with_modality_parts_as_it_is(store):
+    # Output cap 50: v1 100 -> 50: 2,500 + 500 = 3,000 -> $0.003. v2's counts hold 400 audio tokens;
+    # which part a cap would cut is unknown: unchanged ($0.0045), not applicable.
+    got = run(store, cap_output=["voice=50"])
+    expect(got, "voice", 0.008, 0.003 + 0.0045, affected=1, na=1)

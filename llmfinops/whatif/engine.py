@@ -121,7 +121,7 @@ _NOT_PASSED = frozenset(
     {
         "call_id", "user_id", "user_tier", "team", "feature", "task_id", "action_id", "session_id",
         "step", "status", "task_outcome", "latency_ms", "prompt_version", "source", "source_file",
-        "tags", "model_tier", "cost_source", "price_version", "day",
+        "tags", "model_tier", "cost_source", "price_version", "catalog_cost_usd", "price_flags", "day",
     }
 )  # fmt: skip
 

@@ -75,14 +75,7 @@ WITH joined AS (
         ms.multiplier AS speed_multiplier,
         mr.multiplier AS scope_multiplier,
         b.discount AS batch_discount,
-        -- regional processing is not in the response: a config row enables it for calls whose tag
-        -- (project, API key, host, ...) has the configured value; if two rows match, the larger
-        (
-            SELECT max(mp.multiplier) FROM modifier_rows AS mp
-            WHERE mp.provider = c.provider AND mp.model = c.model AND mp.modifier = 'regional_processing'
-                AND c.tags[mp.tag] = mp.tag_value
-                AND c.ts >= mp.valid_from AND (mp.valid_until IS NULL OR c.ts < mp.valid_until)
-        ) AS regional_multiplier,
+        mp.multiplier AS regional_multiplier,
         (1 - coalesce(p.discount, 0))
             * CASE
                 WHEN p.variant_priced THEN 1
@@ -132,6 +125,13 @@ WITH joined AS (
     LEFT JOIN modifier_rows AS ms
         ON ms.provider = c.provider AND ms.model = c.model AND ms.modifier = 'speed=' || c.speed
         AND c.ts >= ms.valid_from AND (ms.valid_until IS NULL OR c.ts < ms.valid_until)
+    -- regional processing is not in the response: a config row enables it for calls whose tag
+    -- (project, API key, host, ...) has the configured value; one tag key per model
+    -- (llmfinops/pricing/modifiers.py), so at most one row matches a call
+    LEFT JOIN modifier_rows AS mp
+        ON mp.provider = c.provider AND mp.model = c.model AND mp.modifier = 'regional_processing'
+        AND c.tags[mp.tag] = mp.tag_value
+        AND c.ts >= mp.valid_from AND (mp.valid_until IS NULL OR c.ts < mp.valid_until)
     LEFT JOIN modifier_rows AS mr
         ON mr.provider = c.provider AND mr.model = c.model AND mr.modifier = 'region_scope=' || c.region_scope
         AND c.ts >= mr.valid_from AND (mr.valid_until IS NULL OR c.ts < mr.valid_until)

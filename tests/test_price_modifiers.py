@@ -264,3 +264,16 @@ def test_openai_regional_processing_is_enabled_per_project_tag_in_the_config(war
 def test_regional_processing_row_needs_its_tag():
     with pytest.raises(ConfigError, match="regional_processing"):
         parse_config({"pricing": {"regional_processing": [{"provider": "openai", "model": "gpt-5*"}]}})
+
+
+def test_regional_processing_rows_on_two_tags_for_one_model_are_refused(warehouse, tmp_path):
+    # a call tagged with both could match both rows and be counted twice: refused with a message
+    rows_ = [
+        {"provider": "openai", "model": "gpt-5*", "tag": "project", "value": "proj_eu"},
+        {"provider": "openai", "model": "gpt-5*", "tag": "host", "value": "eu.api.openai.com"},
+    ]
+    config = parse_config({"pricing": {"regional_processing": rows_}})
+    usage = usage_of("oa_resp_cached_reasoning.json")
+    record = {"ts": "2026-11-02T10:00:00Z", "call_id": "x", "model": "gpt-5-2025-08-07", "usage": usage}
+    with pytest.raises(ConfigError, match="one tag per model"):
+        ingest_paths(warehouse, [write_jsonl(tmp_path / "calls.jsonl", [record])], config=config)

@@ -127,6 +127,12 @@ def modifier_table(pairs: list[tuple[str | None, str]], overrides: tuple[Modifie
         for m in table:
             if m.provider == str(provider).lower() and fnmatchcase(model.lower(), m.model):
                 chosen.setdefault((m.modifier, m.tag or "", m.value or "", m.valid_from), m)
+        tags = {m.tag for m in chosen.values() if m.modifier == REGIONAL}
+        if len(tags) > 1:  # two tag keys could both match one call: the join would count it twice
+            raise ConfigError(
+                f"pricing.regional_processing: {provider}/{model} is matched by rows on several tags "
+                f"({', '.join(sorted(str(t) for t in tags))}); use one tag per model"
+            )
         for name in sorted({k[:3] for k in chosen}):
             dated = sorted((k[3], v) for k, v in chosen.items() if k[:3] == name)
             for i, (since, m) in enumerate(dated):

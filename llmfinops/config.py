@@ -36,6 +36,10 @@ current directory; without one every setting has its default. Example (all keys 
     allocation = "proportional"             # proportional | even | owner
     owner_team = "platform"                 # with allocation = "owner"
     adjustments = { growth = 0.05, docs = -0.10 }   # markup (+) or discount (-) per team
+
+    [publish]
+    iceberg = "sqlite:////srv/finops/iceberg.db"   # re-sync this Iceberg catalog after every ingest
+    table = "llmfinops.calls"                      # optional, namespace.table
 """
 
 from __future__ import annotations
@@ -91,6 +95,8 @@ class Config:
     allocation: str = "proportional"
     owner_team: str | None = None
     adjustments: dict[str, float] = field(default_factory=dict)
+    publish_iceberg: str | None = None  # catalog URI re-synced after every ingest
+    publish_table: str = "llmfinops.calls"
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -140,6 +146,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     dims = _table(raw, "dimensions")
     budgets = _table(raw, "budgets")
     charge = _table(raw, "chargeback")
+    publish = _table(raw, "publish")
 
     allocation = str(charge.get("allocation", "proportional"))
     if allocation not in ALLOCATION_RULES:
@@ -174,6 +181,8 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         allocation=allocation,
         owner_team=str(owner_team) if owner_team else None,
         adjustments={str(k): float(v) for k, v in charge.get("adjustments", {}).items()},
+        publish_iceberg=str(publish["iceberg"]) if publish.get("iceberg") else None,
+        publish_table=str(publish.get("table", "llmfinops.calls")),
     )
 
 

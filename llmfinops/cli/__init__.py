@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from llmfinops.cli import export_cmd, ingest_cmd, metrics_cmd, reconcile_cmd, report_cmd
+from llmfinops.cli import export_cmd, ingest_cmd, metrics_cmd, publish_cmd, reconcile_cmd, report_cmd
 from llmfinops.cli.app import app, run_app
 
-for _module in (ingest_cmd, metrics_cmd, report_cmd, reconcile_cmd, export_cmd):
+for _module in (ingest_cmd, metrics_cmd, report_cmd, reconcile_cmd, export_cmd, publish_cmd):
     _module.register(app)
 
 

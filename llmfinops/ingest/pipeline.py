@@ -115,6 +115,12 @@ def ingest_paths(
         finally:
             con.close()
             shutil.rmtree(wh.staging_dir, ignore_errors=True)
+        if config.publish_iceberg and wh.exists():
+            from llmfinops.iceberg import sync_after_ingest
+
+            warning = sync_after_ingest(wh, config.publish_iceberg, config.publish_table)
+            if warning:
+                summary.warnings.append(warning)
     return summary
 
 

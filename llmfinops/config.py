@@ -40,6 +40,7 @@ current directory; without one every setting has its default. Example (all keys 
     [publish]
     iceberg = "sqlite:////srv/finops/iceberg.db"   # re-sync this Iceberg catalog after every ingest
     table = "llmfinops.calls"                      # optional, namespace.table
+    data_uri = "s3://bucket/llmfinops/calls"       # optional: where readers see calls/ (synced copy)
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class Config:
     adjustments: dict[str, float] = field(default_factory=dict)
     publish_iceberg: str | None = None  # catalog URI re-synced after every ingest
     publish_table: str = "llmfinops.calls"
+    publish_data_uri: str | None = None  # where the readers see calls/, when not this disk
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -183,6 +185,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         adjustments={str(k): float(v) for k, v in charge.get("adjustments", {}).items()},
         publish_iceberg=str(publish["iceberg"]) if publish.get("iceberg") else None,
         publish_table=str(publish.get("table", "llmfinops.calls")),
+        publish_data_uri=str(publish["data_uri"]) if publish.get("data_uri") else None,
     )
 
 

@@ -68,18 +68,29 @@ def open_catalog(uri: str, wh: Warehouse) -> Any:
         raise IcebergError(f"cannot open the Iceberg catalog {uri}: {exc}") from None
 
 
-def current_files(wh: Warehouse) -> dict[str, int]:
-    """Path (through the ``calls`` link) -> size of every day file of the current generation."""
+def current_files(wh: Warehouse, data_uri: str | None = None) -> dict[str, int]:
+    """Path -> size of every day file of the current generation.
+
+    The path goes through the ``calls`` link, or under ``data_uri`` when the readers see a copy
+    of ``calls/`` elsewhere (``s3://bucket/llmfinops/calls`` after ``aws s3 sync``): the table
+    then lists ``data_uri/day=…/part-….parquet``, which must exist there when publishing.
+    """
     gen = wh.require()
+    base = data_uri.rstrip("/") if data_uri else str(wh.calls_dir)
     return {
-        str(wh.calls_dir / f"day={day}" / f.name): f.stat().st_size
+        f"{base}/day={day}/{f.name}": f.stat().st_size
         for day, files in wh.day_files(gen).items()
         for f in files
     }
 
 
 def publish_iceberg(
-    wh: Warehouse, catalog_uri: str, table_name: str = DEFAULT_TABLE, *, full: bool = False
+    wh: Warehouse,
+    catalog_uri: str,
+    table_name: str = DEFAULT_TABLE,
+    *,
+    full: bool = False,
+    data_uri: str | None = None,
 ) -> PublishSummary:
     """Create or re-sync the Iceberg table ``table_name`` so it lists the store's day files.
 
@@ -87,14 +98,16 @@ def publish_iceberg(
     file name); otherwise a file is known by its path and size (ingest names files by run).
     """
     with wh.writer_lock():  # no ingest may swap generations while the files are listed
-        return publish_locked(wh, catalog_uri, table_name, full=full)
+        return publish_locked(wh, catalog_uri, table_name, full=full, data_uri=data_uri)
 
 
-def publish_locked(wh: Warehouse, catalog_uri: str, table_name: str, *, full: bool = False) -> PublishSummary:
+def publish_locked(
+    wh: Warehouse, catalog_uri: str, table_name: str, *, full: bool = False, data_uri: str | None = None
+) -> PublishSummary:
     """:func:`publish_iceberg` for a caller that already holds the warehouse's writer lock."""
     if not _TABLE_NAME.match(table_name):
         raise IcebergError(f"table name must be namespace.table (letters, digits, _), not {table_name!r}")
-    wanted = current_files(wh)
+    wanted = current_files(wh, data_uri)
     catalog = open_catalog(catalog_uri, wh)
     try:
         return _sync(_table(catalog, table_name), table_name, wanted, full)
@@ -159,11 +172,13 @@ def read_arrow(
     return scan.to_arrow()
 
 
-def sync_after_ingest(wh: Warehouse, catalog_uri: str, table_name: str, *, full: bool = False) -> str | None:
+def sync_after_ingest(
+    wh: Warehouse, catalog_uri: str, table_name: str, *, full: bool = False, data_uri: str | None = None
+) -> str | None:
     """Re-sync for ``[publish] iceberg`` (writer lock held); a warning instead of failing the ingest
     or reprice, whose new generation is already committed."""
     try:
-        publish_locked(wh, catalog_uri, table_name, full=full)
+        publish_locked(wh, catalog_uri, table_name, full=full, data_uri=data_uri)
     except LlmFinopsError as exc:
         return f"the store was ingested but the Iceberg table was not synced: {exc}"
     return None

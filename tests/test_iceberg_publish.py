@@ -48,7 +48,7 @@ def published(tmp_path_factory: pytest.TempPathFactory):
     after_first = _registered(uri, wh)
     rest = ["ingest", SAMPLE, "-w", wh.root, "-c", publishing, "-q"]
     assert run_app(app, [str(a) for a in rest]) == 0
-    return wh, uri, after_first
+    return wh, uri, after_first, publishing
 
 
 def _table(uri: str, wh: Warehouse):
@@ -62,7 +62,7 @@ def _registered(uri: str, wh: Warehouse) -> set[str]:
 
 
 def test_first_publish_registered_the_october_files(published):
-    wh, _uri, after_first = published
+    wh, _uri, after_first, _ = published
     # app-2026-10.jsonl.gz covers 2026-10-11 .. 2026-10-31: one file per UTC day, 21 days.
     assert len(after_first) == 21
     assert all(p.startswith(str(wh.calls_dir) + "/day=2026-1") for p in after_first)
@@ -71,13 +71,13 @@ def test_first_publish_registered_the_october_files(published):
 def test_ingest_resynced_to_exactly_the_current_day_files(published):
     from llmfinops.iceberg import current_files
 
-    wh, uri, _ = published
+    wh, uri, _, _ = published
     assert _registered(uri, wh) == set(current_files(wh))
     assert len(current_files(wh)) == 44  # the sample spans 44 UTC days
 
 
 def test_files_are_registered_in_place_not_copied(published):
-    wh, uri, _ = published
+    wh, uri, _, _ = published
     table = _table(uri, wh)
     # The only Parquet under the Iceberg folder would be a rewritten copy: there is none.
     assert not list((wh.root / "iceberg").rglob("*.parquet"))
@@ -88,7 +88,7 @@ def test_files_are_registered_in_place_not_copied(published):
 def test_a_week_plans_only_its_seven_files(published):
     from pyiceberg.expressions import And, GreaterThanOrEqual, LessThan
 
-    wh, uri, _ = published
+    wh, uri, _, _ = published
     week = And(
         GreaterThanOrEqual("ts", "2026-11-16T00:00:00+00:00"), LessThan("ts", "2026-11-23T00:00:00+00:00")
     )
@@ -97,7 +97,7 @@ def test_a_week_plans_only_its_seven_files(published):
 
 
 def test_publish_again_changes_nothing(published, cli):
-    wh, uri, _ = published
+    wh, uri, _, _ = published
     code, out, _ = cli("publish", "--iceberg", uri, "-w", wh.root)
     assert code == 0
     assert out.strip() == "llmfinops.calls: up to date (44 day files)."
@@ -107,7 +107,7 @@ def test_publish_again_changes_nothing(published, cli):
 def test_read_back_gives_the_same_metrics(published, name):
     from llmfinops.iceberg import read_arrow
 
-    wh, uri, _ = published
+    wh, uri, _, _ = published
     period = resolve_period("2026-W47", None, None)
     config = load_config(EXAMPLE_CONFIG)
     back = duckdb.connect(":memory:")
@@ -126,7 +126,51 @@ def test_read_back_gives_the_same_metrics(published, name):
 
 
 def test_publish_needs_a_catalog(cli, published):
-    wh, _uri, _ = published
+    wh, _uri, _, _ = published
     code, _, err = cli("publish", "-w", wh.root)
     assert code == 2
     assert "give --iceberg CATALOG_URI" in err
+
+
+def test_data_uri_registers_the_synced_copy(published, cli, tmp_path):
+    """Readers elsewhere (Athena on S3) see a copy of calls/: the table lists the copy's paths.
+    Here the copy is a local folder standing in for `aws s3 sync WAREHOUSE/calls/ s3://…/calls/`."""
+    import pyarrow.parquet as pq
+
+    from llmfinops.iceberg import open_catalog
+
+    wh, uri, _, _ = published
+    copy = tmp_path / "synced-calls"
+    shutil.copytree(wh.calls_dir, copy, symlinks=False)
+    code, out, err = cli(
+        "publish",
+        "--iceberg",
+        uri,
+        "--table",
+        "llmfinops.calls_synced",
+        "--data-uri",
+        copy.as_uri(),
+        "-w",
+        wh.root,
+    )
+    assert code == 0, err
+    assert "44 file(s) added" in out
+    table = open_catalog(uri, wh).load_table("llmfinops.calls_synced")
+    paths = {t.file.file_path for t in table.scan().plan_files()}
+    assert len(paths) == 44 and all(p.startswith(copy.as_uri() + "/day=") for p in paths)
+    stored = sum(pq.read_metadata(f).num_rows for files in wh.day_files().values() for f in files)
+    assert table.scan().to_arrow().num_rows == stored
+
+
+def test_reprice_registers_every_file_again(published, cli):
+    """Reprice rewrites every day under the same file names: the re-sync swaps all 44 in one
+    snapshot, so no stale statistics survive. (Last in this file: it changes the store.)"""
+    from llmfinops.iceberg import current_files
+
+    wh, uri, _, publishing = published
+    code, _, err = cli("reprice", "-w", wh.root, "-c", publishing, "-q")
+    assert code == 0, err
+    table = _table(uri, wh)
+    summary = table.current_snapshot().summary
+    assert (summary["added-data-files"], summary["deleted-data-files"]) == ("44", "44")
+    assert _registered(uri, wh) == set(current_files(wh))

@@ -26,6 +26,15 @@ def publish(
         str | None,
         typer.Option("--table", help="namespace.table (default llmfinops.calls).", show_default=False),
     ] = None,
+    data_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--data-uri",
+            help="Where the readers see calls/ when not on this disk, e.g. s3://bucket/llmfinops/calls "
+            "(sync it there first). Default: [publish] data_uri, else the warehouse's calls/.",
+            show_default=False,
+        ),
+    ] = None,
     full: Annotated[
         bool, typer.Option("--full", help="Register every file again, not only changes.")
     ] = False,
@@ -48,7 +57,8 @@ def publish(
     if not uri:
         raise ConfigError("give --iceberg CATALOG_URI or set [publish] iceberg in the config")
     name = table or (cfg.publish_table if cfg.publish_iceberg else DEFAULT_TABLE)
-    result = publish_iceberg(Warehouse.at(warehouse), uri, name, full=full)
+    where = data_uri or cfg.publish_data_uri
+    result = publish_iceberg(Warehouse.at(warehouse), uri, name, full=full, data_uri=where)
     if not quiet:
         if result.snapshot_id is None:
             console.print(f"{result.table}: up to date ({result.files_total:,} day files).")

@@ -73,7 +73,9 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
             from llmfinops.iceberg import sync_after_ingest
 
             # A repriced day keeps its file name: every file is registered again.
-            warning = sync_after_ingest(wh, config.publish_iceberg, config.publish_table, full=True)
+            warning = sync_after_ingest(
+                wh, config.publish_iceberg, config.publish_table, full=True, data_uri=config.publish_data_uri
+            )
     return RepriceSummary(
         rows=int(before[0]),
         changed_rows=int(changed),

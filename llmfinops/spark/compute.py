@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.config import Config
-from llmfinops.metrics.compute import parameters, resolve, set_variables
+from llmfinops.metrics.compute import name_group_column, parameters, resolve, set_variables
 from llmfinops.metrics.period import Period
 from llmfinops.spark import translate
 
@@ -28,7 +28,7 @@ def compute(
     ``spark`` needs a ``calls`` view (``llmfinops.spark.session.register_calls``).
     """
     spec, chosen = resolve(name, group_by)
-    return run_query(spark, spec.query, parameters(period, chosen), config)
+    return name_group_column(run_query(spark, spec.query, parameters(period, chosen), config), chosen)
 
 
 def run_query(spark: Any, query_name: str, values: dict[str, Any], config: Config | None = None) -> pa.Table:

@@ -54,6 +54,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from llmfinops.analysis_settings import AnalysisSettings, parse_analysis
 from llmfinops.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "llmfinops.toml"
@@ -99,6 +100,7 @@ class Config:
     publish_iceberg: str | None = None  # catalog URI re-synced after every ingest
     publish_table: str = "llmfinops.calls"
     publish_data_uri: str | None = None  # where the readers see calls/, when not this disk
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)  # [whatif] [agents] [savings]
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -186,6 +188,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         publish_iceberg=str(publish["iceberg"]) if publish.get("iceberg") else None,
         publish_table=str(publish.get("table", "llmfinops.calls")),
         publish_data_uri=str(publish["data_uri"]) if publish.get("data_uri") else None,
+        analysis=parse_analysis(raw),
     )
 
 

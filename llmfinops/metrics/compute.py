@@ -14,6 +14,7 @@ from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import MetricSpec, get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
+AGENT_BUDGET_VARIABLE = "agents_task_budget_usd"
 GROUP_COLUMN = "group"  # what the SQL files call the grouping key
 
 
@@ -63,6 +64,7 @@ def set_variables(con: duckdb.DuckDBPyConnection, config: Config | None) -> None
     into Spark session variables: one place decides what a variable holds.
     """
     set_tier_economics(con, config)
+    set_agent_budget(con, config)
 
 
 def name_group_column(table: pa.Table, group_by: str) -> pa.Table:
@@ -80,6 +82,12 @@ def name_group_column(table: pa.Table, group_by: str) -> pa.Table:
     if group_by == "none" or group_by in table.column_names:
         return table.remove_column(index)
     return table.rename_columns([group_by if i == index else n for i, n in enumerate(table.column_names)])
+
+
+def set_agent_budget(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """``[agents] task_budget_usd`` for agent-loops, as a session variable (unset: the SQL's 0.50)."""
+    budget = config.analysis.task_budget_usd if config else None
+    con.execute(f"SET VARIABLE {AGENT_BUDGET_VARIABLE} = CAST($b AS DOUBLE)", {"b": budget})
 
 
 def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:

@@ -12,12 +12,18 @@ rules, each for a DuckDB construct whose Spark spelling differs in meaning, not 
 4. ``first/last(v ORDER BY k…)`` (keeps NULL values, NULLS LAST) -> ``min_by/max_by(v,
    struct(k IS NULL, k, …))``: without the null flags Spark skips rows whose key is NULL.
 5. ``quantile_cont``, ``median``, ``percentile_cont … WITHIN GROUP`` -> exact ``percentile``
-   (sqlglot would write ``percentile_approx``); ``quantile_disc`` is refused.
+   (sqlglot would write ``percentile_approx``); ``quantile_disc(x, q)`` -> the element at
+   0-based ``max(ceil(n * q), 1) - 1`` of the sorted non-NULL values (DuckDB's index rule,
+   in decimal arithmetic), from ``collect_list`` (carrying its ``FILTER``).
 6. ``list_position(l, x)`` -> ``nullif(array_position(l, x), 0)`` (Spark says 0, DuckDB NULL).
 7. ``WITH … AS MATERIALIZED`` -> a plain CTE.
 8. ``getvariable('v')`` -> the Spark session variable ``system.session.v`` (the runner declares
    and sets it from the same value DuckDB gets), and ``unnest(list, recursive := true)`` ->
    ``inline(list)``; ``epoch(x)`` -> ``unix_micros(x) / 1e6`` (seconds with the fraction).
+
+An ``ORDER BY`` inside an aggregate whose result does not depend on the order but for the
+last bits of a float sum (``regr_slope``, ``sum``, …) is dropped; inside ``list``/``string_agg``
+it is refused.
 
 Table and scalar macros (``calls_in_period`` …) are inlined from the ``CREATE MACRO`` statements
 in ``queries/``, found by name, so a new metric or macro needs no change here. The text is made
@@ -302,6 +308,52 @@ def _ordered_pick(func: Any, first: bool) -> Any:
     )
 
 
+_QDISC = "_llmfinops_quantile_disc"  # meta key: (value, q) of a rewritten quantile_disc
+
+
+def _quantile_disc(value: Any, q: Any, condition: Any | None) -> Any:
+    """DuckDB's quantile_disc: the sorted non-NULL values' element at max(ceil(n*q), 1) - 1."""
+    from sqlglot import exp
+
+    def values() -> Any:
+        agg = exp.Anonymous(this="collect_list", expressions=[value.copy()])
+        return exp.Filter(this=agg, expression=exp.Where(this=condition.copy())) if condition else agg
+
+    out = _spark(
+        "get(array_sort(__a), greatest(CAST(ceil(size(__b) * __q) AS INT), 1) - 1)",
+        a=values(),
+        b=values(),
+        q=q,
+    )
+    if condition is None:
+        out.meta[_QDISC] = (value, q)
+    return out
+
+
+@cache
+def _order_free() -> tuple[type, ...]:
+    from sqlglot import exp
+
+    names = (
+        "RegrSlope",
+        "RegrIntercept",
+        "Sum",
+        "Avg",
+        "Count",
+        "Min",
+        "Max",
+        "Stddev",
+        "StddevPop",
+        "StddevSamp",
+        "Variance",
+        "VariancePop",
+        "Corr",
+        "CovarPop",
+        "CovarSamp",
+    )
+    return tuple(getattr(exp, n) for n in names if hasattr(exp, n))
+
+
 def _rewrite(node: Any, variables: list[str]) -> Any:
     from sqlglot import exp
 
@@ -323,8 +375,6 @@ def _rewrite(node: Any, variables: list[str]) -> Any:
                 raise TranslationError("getvariable() needs a literal name for Spark")
             variables.append(args[0].this)
             return exp.column(args[0].this, table="session", db="system")
-        if name in ("quantile_disc", "percentile_disc"):
-            raise TranslationError(f"{name}() has no exact Spark rule (DuckDB and Spark pick differently)")
         return node
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
         instant = _utc_instant(node.this)
@@ -348,8 +398,22 @@ def _rewrite(node: Any, variables: list[str]) -> Any:
         if key.args.get("desc"):
             p = exp.Sub(this=exp.Literal.number(1), expression=p)
         return exp.Anonymous(this="percentile", expressions=[key.this.copy(), p])
-    if isinstance(node, exp.PercentileDisc):
-        raise TranslationError("quantile_disc() has no exact Spark rule (DuckDB and Spark pick differently)")
+    if isinstance(node, exp.PercentileDisc) and node.args.get("expression") is not None:
+        return _quantile_disc(node.this, node.expression, None)
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileDisc):
+        (key,) = node.expression.expressions
+        if key.args.get("desc"):
+            raise TranslationError("percentile_disc … ORDER BY … DESC has no Spark rule")
+        return _quantile_disc(key.this, node.this.this, None)
+    if isinstance(node, exp.Filter) and _QDISC in getattr(node.this, "meta", {}):
+        value, q = node.this.meta[_QDISC]
+        return _quantile_disc(value, q, node.expression.this)
+    if isinstance(node, exp.Order) and isinstance(node.parent, exp.AggFunc):
+        if isinstance(node.parent, exp.First | exp.Last):
+            return node  # rule 4, applied at the parent
+        if isinstance(node.parent, _order_free()):
+            return node.this
+        raise TranslationError(f"{node.parent.key}(… ORDER BY …) has no Spark rule")
     if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
         node.set("materialized", None)
         return node

@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE.parent / "tools"))
 
 from llmfinops.metrics import METRICS, compute, resolve_period  # noqa: E402
 from llmfinops.store import Warehouse, connect  # noqa: E402
+from llmfinops.store.catalog import quote_literal  # noqa: E402
 
 
 def ingest_cmd(src: Path, wh: Path) -> list[str]:
@@ -70,6 +71,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the warehouses of a previous run: only compare the metrics"
+    )
     args = parser.parse_args()
 
     import samplegen  # tools/samplegen.py
@@ -79,30 +83,32 @@ def main() -> None:
     src = work / f"native-{args.records}.jsonl"
     if not src.exists():
         samplegen.generate_bulk(src, args.records, seed=7, days=args.days)
-    part_a, part_b, middle = split_by_day(src, work, args.days)
-    for name in ("wh-one", "wh-a", "wh-b", "wh-a2", "wh-b2"):
-        subprocess.run(["rm", "-rf", str(work / name)], check=True)
-
-    one = run([ingest_cmd(src, work / "wh-one")])
-    a = run([ingest_cmd(part_a, work / "wh-a")])
-    b = run([ingest_cmd(part_b, work / "wh-b")])
-    both = run([ingest_cmd(part_a, work / "wh-a2"), ingest_cmd(part_b, work / "wh-b2")])
-    n = args.records
-    print(f"{n:,} records over {args.days} days, split at UTC day {middle}")
-    print(f"one warehouse (baseline)      {one:6.1f} s  {n / one:10,.0f} records/s")
-    print(f"part A alone / part B alone   {a:6.1f} s / {b:.1f} s  (two machines: {max(a, b):.1f} s wall)")
-    print(f"both parts at once, this host {both:6.1f} s  (2 cores shared by the two processes)")
+    if not args.reuse:
+        part_a, part_b, middle = split_by_day(src, work, args.days)
+        for name in ("wh-one", "wh-a", "wh-b", "wh-a2", "wh-b2"):
+            subprocess.run(["rm", "-rf", str(work / name)], check=True)
+        one = run([ingest_cmd(src, work / "wh-one")])
+        a = run([ingest_cmd(part_a, work / "wh-a")])
+        b = run([ingest_cmd(part_b, work / "wh-b")])
+        both = run([ingest_cmd(part_a, work / "wh-a2"), ingest_cmd(part_b, work / "wh-b2")])
+        n = args.records
+        print(f"{n:,} records over {args.days} days, split at UTC day {middle}")
+        print(f"one warehouse (baseline)      {one:6.1f} s  {n / one:10,.0f} records/s")
+        print(f"part A alone / part B alone   {a:6.1f} s / {b:.1f} s  (two machines: {max(a, b):.1f} s wall)")
+        print(f"both parts at once, this host {both:6.1f} s  (2 cores shared by the two processes)")
 
     single = connect(Warehouse.at(work / "wh-one"))
     calls, first, last = single.execute("SELECT count(*), min(day), max(day) FROM calls").fetchall()[0]
     period = resolve_period(None, first, last + timedelta(days=1))
     union = duckdb.connect()
     union.execute("SET TimeZone = 'UTC'")
-    globs = [str(work / w / "calls" / "day=*" / "*.parquet") for w in ("wh-a", "wh-b")]
+    # A view cannot hold bound parameters: the two globs (this script's own folders) are quoted in.
+    globs = ", ".join(
+        quote_literal(str(work / w / "calls" / "day=*" / "*.parquet")) for w in ("wh-a", "wh-b")
+    )
     union.execute(
-        "CREATE VIEW calls AS SELECT * FROM read_parquet($g, hive_partitioning = true, "
-        "hive_types = {'day': DATE})",
-        {"g": globs},
+        f"CREATE VIEW calls AS SELECT * FROM read_parquet([{globs}], hive_partitioning = true, "
+        "hive_types = {'day': DATE})"
     )
     equal = 0
     for name in METRICS:

@@ -25,7 +25,17 @@ CONFIG = REPO / "examples" / "llmfinops.toml"
 # is a group. The other dimensions are plain columns like feature: left out to keep CI short.
 SAMPLE_GROUPINGS = ("default", "day", "week", "none")
 HAZARD_GROUPINGS = ("default", "feature", "day", "week", "none")
-HAZARD_CONFIG = parse_config({"user_tiers": {"pro": {"arpu_usd_month": 20.0, "user_ceiling_usd": 1.0}}})
+HAZARD_CONFIG = parse_config(
+    {
+        "user_tiers": {"pro": {"arpu_usd_month": 20.0, "user_ceiling_usd": 1.0}},
+        # each revenue kind once, and a gate, so the metrics that read [features.*] have values
+        "features": {
+            "chat": {"revenue_usd_per_action": 0.5},
+            "search": {"revenue_usd_month": 10.0, "gate_for": "chat"},
+            "summarise": {"revenue_usd_per_task": 2.0},
+        },
+    }
+)
 
 
 def hazard_period() -> Period:

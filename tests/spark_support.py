@@ -90,6 +90,8 @@ HAZARD_CALLS: list[dict[str, Any]] = [
         cached_input_tokens=50,
         output_tokens=10,
         action_id="a1",
+        cost_source="catalog",
+        price_flags=[],  # an empty list: fully priced
     ),
     dict(
         call_id="c02",
@@ -107,6 +109,8 @@ HAZARD_CALLS: list[dict[str, Any]] = [
         cached_input_tokens=0,
         output_tokens=30,
         action_id="a1",
+        cost_source="catalog",
+        price_flags=["audio_input_tokens"],  # partly priced: DuckDB len() of a list, Spark size()
     ),
     # Task t2: tied ts; step 2 beats a NULL step (NULLS LAST) -> c03 (feature NULL) first.
     # Its only outcome is 'failure'. c03 is unpriced (cost NULL).

@@ -136,3 +136,9 @@ def test_duckdb_timestamp_is_spark_timestamp_ntz():
     # DuckDB's TIMESTAMP has no zone; Spark's TIMESTAMP is an instant read in the session zone.
     text = spark_text("SELECT CAST(x AS TIMESTAMP), CAST(y AS TIMESTAMPTZ) FROM t")
     assert "CAST(x AS TIMESTAMP_NTZ)" in text and "CAST(y AS TIMESTAMP)" in text
+
+
+def test_len_of_a_list_column_is_size():
+    # price_flags is a list in the canonical schema; feature a string
+    text = spark_text("SELECT len(price_flags), len(feature) FROM calls")
+    assert "SIZE(price_flags)" in text and "LENGTH(feature)" in text

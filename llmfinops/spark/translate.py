@@ -21,6 +21,10 @@ rules, each for a DuckDB construct whose Spark spelling differs in meaning, not 
    and sets it from the same value DuckDB gets), and ``unnest(list, recursive := true)`` ->
    ``inline(list)``; ``epoch(x)`` -> ``unix_micros(x) / 1e6`` (seconds with the fraction).
 
+DuckDB's ``len(x)`` is a string's or a list's length; Spark has ``length`` for strings and
+``size`` for arrays and maps, so a ``calls`` column that the canonical schema declares a list or
+a map (``price_flags``, ``tags``) gets ``size``.
+
 An ``ORDER BY`` inside an aggregate whose result does not depend on the order but for the
 last bits of a float sum (``regr_slope``, ``sum``, …) is dropped; inside ``list``/``string_agg``
 it is refused.
@@ -331,6 +335,22 @@ def _quantile_disc(value: Any, q: Any, condition: Any | None) -> Any:
 
 
 @cache
+def _collection_columns() -> frozenset[str]:
+    """``calls`` columns whose canonical type is a list or a map."""
+    import pyarrow as pa
+
+    from llmfinops import schema
+
+    return frozenset(
+        c.name
+        for c in schema.CALL_COLUMNS
+        if pa.types.is_list(c.arrow_type)
+        or pa.types.is_large_list(c.arrow_type)
+        or pa.types.is_map(c.arrow_type)
+    )
+
+
+@cache
 def _order_free() -> tuple[type, ...]:
     from sqlglot import exp
 
@@ -426,6 +446,11 @@ def _rewrite(node: Any, variables: list[str]) -> Any:
         if recursive:
             return exp.Anonymous(this="inline", expressions=[node.this.copy()])
         return node
+    if isinstance(node, exp.Length) and (
+        isinstance(node.this, exp.Array)
+        or (isinstance(node.this, exp.Column) and node.this.name in _collection_columns())
+    ):
+        return exp.Anonymous(this="size", expressions=[node.this.copy()])
     if isinstance(node, exp.TimeToUnix):
         return _spark("unix_micros(__v) / 1000000", v=node.this)
     return node

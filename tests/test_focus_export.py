@@ -299,7 +299,7 @@ def test_sample_export_passes_the_focus_validator(cli, sample_warehouse, tmp_pat
         "export", "--focus", *SAMPLE_DAYS, "--out", out, "-w", sample_warehouse, "-c", config
     )
     assert code == 0, err
-    assert "BilledCost $403.02" in stdout  # the sample's whole priced cost
+    assert "BilledCost $442.91" in stdout  # the sample's whole priced cost
     counts, failing = run_validator(exe, out)
     assert failing == EXPECTED_FAILURES, counts
     assert counts["Fail"] == len(EXPECTED_FAILURES)

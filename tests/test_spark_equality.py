@@ -115,6 +115,39 @@ def test_utc_session_gives_the_same(spark, hazard_wh, name):
     assert_same(duck, on_spark, f"{name} by {by or 'default'}, UTC session")
 
 
+def explain_both(spark, wh: Warehouse, **kwargs):
+    from llmfinops.metrics import explain
+    from llmfinops.spark.compute import explain as spark_explain
+    from llmfinops.spark.session import register_calls
+
+    register_calls(spark, wh)
+    con = connect(wh)
+    try:
+        duck = explain(con, **kwargs)
+    finally:
+        con.close()
+    return duck, spark_explain(spark, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("group_by", "team"), [("feature", None), ("team", None), ("none", None), ("feature", "platform")]
+)
+def test_explain_equal_on_the_sample(spark, sample_wh, group_by, team):
+    week, before = resolve_period("2026-W47", None, None), resolve_period("2026-W46", None, None)
+    duck, on_spark = explain_both(spark, sample_wh, period=week, base=before, group_by=group_by, team=team)
+    assert duck.num_rows > 0
+    assert_same(duck, on_spark, f"explain by {group_by}, team {team}")
+
+
+@pytest.mark.parametrize("group_by", ["feature", "none"])
+def test_explain_equal_on_the_hazard_store(spark, hazard_wh, group_by):
+    # W47 (six calls, one unpriced, one cache hit) against W44 (two calls, both search).
+    week, before = resolve_period("2026-W47", None, None), resolve_period("2026-W44", None, None)
+    duck, on_spark = explain_both(spark, hazard_wh, period=week, base=before, group_by=group_by)
+    assert duck.num_rows > 0
+    assert_same(duck, on_spark, f"explain by {group_by} on the hazard store")
+
+
 def test_hazards_worked_by_hand(spark, hazard_wh):
     """The traps, checked against arithmetic on HAZARD_CALLS rather than against DuckDB."""
     from llmfinops.spark.compute import compute as spark_compute
@@ -191,6 +224,20 @@ def test_cli_spark_engine_prints_the_duckdb_json(cli, sample_wh, spark):
                 assert s[k] == pytest.approx(d[k], rel=1e-9)
             else:
                 assert s[k] == d[k]
+
+
+def test_cli_explain_on_spark_prints_the_duckdb_json(cli, sample_wh, spark):
+    import json
+
+    base = ["explain", "-w", sample_wh.root, "-p", "2026-W47", "--vs", "2026-W46", "-f", "json"]
+    code_d, out_d, _ = cli(*base)
+    code_s, out_s, err_s = cli(*base, "--engine", "spark")
+    assert code_d == code_s == 0, err_s
+    duck, on_spark = json.loads(out_d), json.loads(out_s)
+    assert len(duck) > 1 and [r["feature"] for r in on_spark] == [r["feature"] for r in duck]
+    for d, s in zip(duck, on_spark, strict=True):
+        for k in d:
+            assert s[k] == (pytest.approx(d[k], rel=1e-9) if isinstance(d[k], float) else d[k]), k
 
 
 def test_sql_refuses_spark(cli, sample_wh: Warehouse, tmp_path: Path):

@@ -37,4 +37,23 @@ def run_metric(
     return compute(spark, name, period=period, group_by=group_by, config=config)
 
 
-__all__ = ["run_metric"]
+def run_explain(
+    wh: Warehouse | None,
+    *,
+    period: Period,
+    base: Period | None = None,
+    group_by: str = "feature",
+    team: str | None = None,
+    master: str | None = None,
+    calls_path: str | None = None,
+) -> pa.Table:
+    """``llmfinops explain`` on a Spark session over the store (see :func:`run_metric`)."""
+    from llmfinops.spark.compute import explain
+    from llmfinops.spark.session import get_session, register_calls
+
+    spark: Any = get_session(master)
+    register_calls(spark, wh, calls_path)
+    return explain(spark, period=period, base=base, group_by=group_by, team=team)
+
+
+__all__ = ["run_explain", "run_metric"]

@@ -31,6 +31,21 @@ def compute(
     return name_group_column(run_query(spark, spec.query, parameters(period, chosen), config), chosen)
 
 
+def explain(
+    spark: Any,
+    *,
+    period: Period,
+    base: Period | None = None,
+    group_by: str = "feature",
+    team: str | None = None,
+) -> pa.Table:
+    """``llmfinops.metrics.explain`` on Spark: ``queries/explain.sql`` translated, same bindings."""
+    from llmfinops.metrics.explain import QUERY, explain_parameters
+
+    chosen, values = explain_parameters(period=period, base=base, group_by=group_by, team=team)
+    return name_group_column(run_query(spark, QUERY, values), chosen)
+
+
 def run_query(spark: Any, query_name: str, values: dict[str, Any], config: Config | None = None) -> pa.Table:
     """Run ``queries/<query_name>.sql`` on Spark, binding the values it uses (``args=``)."""
     q = translate.query(query_name)

@@ -78,14 +78,15 @@ def register_calls(spark: Any, wh: Warehouse | None, calls_path: str | None = No
     if calls_path is None and wh is None:
         raise QueryError("Spark needs a warehouse or --spark-calls to read")
     path = calls_path or str(wh.require())  # type: ignore[union-attr]
-    key = (id(spark), path)
-    frame = _frames.get(key)
-    if frame is None:
+    kept = _frames.get(path)
+    if kept is not None and kept[0] is spark:
+        frame = kept[1]
+    else:
         frame = spark.read.option("basePath", path).parquet(path)
         if calls_path is None:  # a generation never changes once published: its listing can be kept
-            _frames[key] = frame
+            _frames[path] = (spark, frame)
     frame.createOrReplaceTempView("calls")
     return path
 
 
-_frames: dict[tuple[int, str], Any] = {}
+_frames: dict[str, tuple[Any, Any]] = {}  # generation path -> (session, its DataFrame)

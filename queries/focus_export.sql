@@ -99,15 +99,23 @@ priced AS (
         coalesce(p.discount, 0) AS discount,
         p.band_min_input,
         p.valid_from,
-        CASE WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END AS batch_factor
+        -- the row that priced the call (queries/price_calls.sql): its modifier variant and time slice
+        CASE WHEN coalesce(p.variant_priced, false) THEN 1 WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END
+            AS batch_factor
     FROM period_calls AS c
     LEFT JOIN prices AS p
         ON p.model = c.model
         AND p.provider IS NOT DISTINCT FROM c.provider
         AND (p.valid_from IS NULL OR c.ts >= p.valid_from)
         AND (p.valid_until IS NULL OR c.ts < p.valid_until)
+        AND (p.tod_from IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) >= p.tod_from)
+        AND (p.tod_until IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) < p.tod_until)
         AND c.input_tokens > p.band_min_input
         AND (p.band_max_input IS NULL OR c.input_tokens <= p.band_max_input)
+        AND p.variant IS NOT DISTINCT FROM CASE
+            WHEN c.batch THEN 'batch'
+            WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
+        END
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
 ),
 classes AS (

@@ -8,7 +8,7 @@
 -- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it).
 --
 -- Grain: one row per UTC day x provider x model x team x feature x user_tier x token class x
--- unit price (x batch, x cost source). Token classes, each its own SKU (SkuId
+-- unit price (x batch, x cost source, x a gateway's upstream host). Token classes, each its own SKU (SkuId
 -- <provider>:<model>:<class>): input (uncached), cached_input, cache_write (5-minute),
 -- cache_write_1h, output (reasoning excluded), reasoning; a call whose model has no price row
 -- gives one 'total' row instead (input + output tokens). Rows with 0 tokens and 0 cost are dropped.
@@ -62,6 +62,8 @@
 --                                             | reasoning | total
 --   x_Batch                          BOOLEAN  sent through a provider batch API
 --   x_CostSource                     VARCHAR  catalog | override | reported
+--   x_UpstreamProvider               VARCHAR  a gateway's upstream host as logged (tags['upstream_provider']),
+--                                             e.g. 'Anthropic' for OpenRouter; NULL for direct calls
 --   x_Calls                          BIGINT   calls in the row
 WITH period_calls AS (
     SELECT *
@@ -82,6 +84,8 @@ priced AS (
         c.team,
         c.feature,
         c.user_tier,
+        -- A gateway's upstream host (tags['upstream_provider']): NULL for direct calls.
+        c.tags['upstream_provider'] AS upstream,
         coalesce(c.batch, false) AS batch,
         c.cost_usd,
         c.cost_source,
@@ -169,6 +173,7 @@ grouped AS (
         team,
         feature,
         user_tier,
+        upstream,
         token_class,
         batch,
         cost_source,
@@ -293,6 +298,7 @@ SELECT
     token_class AS x_TokenClass,
     batch AS x_Batch,
     cost_source AS x_CostSource,
+    upstream AS x_UpstreamProvider,
     calls AS x_Calls
 FROM named
 ORDER BY
@@ -305,4 +311,5 @@ ORDER BY
     list_position(['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning', 'total'],
         x_TokenClass),
     SkuPriceId,
-    x_CostSource
+    x_CostSource,
+    x_UpstreamProvider NULLS FIRST

@@ -1,4 +1,5 @@
-"""`llmfinops export --focus`: FOCUS 1.2 cost rows, checked by hand and by the FinOps Foundation's validator.
+"""`llmfinops export --focus --focus-version 1.2`: FOCUS 1.2 cost rows, checked by hand and by the
+FinOps Foundation's validator (FOCUS 1.3, the default, is in tests/test_focus13_export.py).
 
 The unit case, tests/cases/app.native_calls.focus_units.jsonl, priced by the bundled catalog
 (USD per 1M tokens: gpt-4o-mini input 0.15, cached 0.075, output 0.60; claude-haiku-4-5 input
@@ -53,14 +54,20 @@ TIMES = ("BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePer
 EXPECTED_FAILURES = ["InvoiceId-C-004-C"]
 
 
-def export(cli, tmp_path: Path, *args: object, name: str = "focus.csv") -> tuple[pa.Table, str]:
+def export(
+    cli,
+    tmp_path: Path,
+    *args: object,
+    name: str = "focus.csv",
+    version: tuple[str, ...] = ("--focus-version", "1.2"),
+) -> tuple[pa.Table, str]:
     logs = tmp_path / "logs"
     logs.mkdir(exist_ok=True)
     shutil.copy(UNITS, logs / UNITS.name)
     wh = tmp_path / "wh"
     assert cli("ingest", logs, "-w", wh, "-q")[0] == 0
     out = tmp_path / name
-    code, stdout, err = cli("export", "--focus", *UNIT_DAYS, "--out", out, "-w", wh, *args)
+    code, stdout, err = cli("export", "--focus", *version, *UNIT_DAYS, "--out", out, "-w", wh, *args)
     assert code == 0, err
     if out.suffix == ".parquet":
         return pq.read_table(out), stdout
@@ -89,12 +96,14 @@ def test_columns_are_focus_columns_with_focus_types(cli, tmp_path):
         "x_TokenClass",
         "x_Batch",
         "x_CostSource",
+        "x_UpstreamProvider",
         "x_Calls",
     ]
     for name in DECIMALS:
         assert table.schema.field(name).type == pa.float64(), name
     for name in set(focus) - set(DECIMALS):
         assert table.schema.field(name).type == pa.string(), name
+    assert table.schema.field("x_UpstreamProvider").type == pa.string()
     assert (table.schema.field("x_Batch").type, table.schema.field("x_Calls").type) == (
         pa.bool_(),
         pa.int64(),
@@ -210,7 +219,9 @@ def test_bad_out_and_empty_period(cli, tmp_path):
     code, _, err = cli("export", *UNIT_DAYS, "--out", tmp_path / "f.csv", "-w", wh)
     assert code == 2 and "--focus" in err
     empty = tmp_path / "empty.csv"
-    code, _, err = cli("export", "--focus", "--period", "2025-01", "--out", empty, "-w", wh)
+    code, _, err = cli(
+        "export", "--focus", "--focus-version", "1.2", "--period", "2025-01", "--out", empty, "-w", wh
+    )
     assert code == 3 and "no priced calls" in err
     assert empty.read_text().startswith('"BilledCost","BillingAccountId"')
 
@@ -296,8 +307,9 @@ def test_sample_export_passes_the_focus_validator(cli, sample_warehouse, tmp_pat
     out = tmp_path / f"sample-focus{suffix}"
     config = REPO / "examples" / "llmfinops.toml"
     code, stdout, err = cli(
-        "export", "--focus", *SAMPLE_DAYS, "--out", out, "-w", sample_warehouse, "-c", config
-    )
+        "export", "--focus", "--focus-version", "1.2", *SAMPLE_DAYS, "--out", out, "-w", sample_warehouse,
+        "-c", config,
+    )  # fmt: skip
     assert code == 0, err
     assert "BilledCost $305.70" in stdout  # the sample's whole priced cost
     counts, failing = run_validator(exe, out)

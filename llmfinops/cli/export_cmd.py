@@ -1,8 +1,8 @@
 """``llmfinops export --focus``: parse, call :mod:`llmfinops.focus`, say what was written.
 
 Exit codes: 0 written; 3 written, but the period has no priced calls (the file holds only the
-header: a stalled ingest is worth a cron mail); 2 nothing written (bad option, no warehouse,
-bad config, cannot write).
+header: a stalled ingest is worth a cron mail); 2 nothing written (bad option such as
+``--allocate`` with FOCUS 1.2, no warehouse, bad config, cannot write).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import typer
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console, err_console, fail
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
-from llmfinops.focus import FOCUS_VERSION, FocusExport, focus_rows, write_focus
+from llmfinops.focus import FOCUS_VERSION, FOCUS_VERSIONS, FocusExport, focus_rows, write_focus
 from llmfinops.metrics.display import money
 from llmfinops.store import Warehouse, connect
 
@@ -28,7 +28,23 @@ def export(
         typer.Option("--out", "-o", help="File to write: .csv or .parquet.", show_default=False),
     ],
     focus: Annotated[
-        bool, typer.Option("--focus", help="FinOps FOCUS 1.2 cost rows (the one export format so far).")
+        bool, typer.Option("--focus", help="FinOps FOCUS cost rows (the one export format so far).")
+    ] = False,
+    focus_version: Annotated[
+        str,
+        typer.Option(
+            "--focus-version",
+            help=f"FOCUS version to write: {' or '.join(FOCUS_VERSIONS)}.",
+            show_default=True,
+        ),
+    ] = FOCUS_VERSION,
+    allocate: Annotated[
+        bool,
+        typer.Option(
+            "--allocate",
+            help="FOCUS 1.3 split cost allocation: replace the rows of calls without a team by their "
+            "split among the teams, by the config's chargeback rule.",
+        ),
     ] = False,
     period: PeriodOpt = None,
     since: SinceOpt = None,
@@ -38,7 +54,7 @@ def export(
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Write the period's priced calls as FinOps FOCUS 1.2 cost rows, for FinOps tools and BI.
+    """Write the period's priced calls as FinOps FOCUS 1.3 (or 1.2) cost rows, for FinOps tools and BI.
 
     One row per UTC day, provider, model, team, feature, user tier and token class.
 
@@ -46,17 +62,24 @@ def export(
 
     Unpriced calls cannot become cost rows: they are left out and counted.
 
-    Example: llmfinops export --focus --period 2026-11 --out llm-focus-2026-11.csv
+    With --allocate (1.3), the cost of calls without a team is split among the teams by the
+    [chargeback] allocation rule: each such row becomes one Allocated* row per team.
+
+    Example: llmfinops export --focus --allocate --period 2026-11 --out llm-focus-2026-11.csv
     """
     if not focus:
-        fail("choose what to export: --focus (FinOps FOCUS 1.2 cost rows)")
+        fail("choose what to export: --focus (FinOps FOCUS cost rows)")
+    if focus_version not in FOCUS_VERSIONS:
+        fail(f"--focus-version must be one of {', '.join(FOCUS_VERSIONS)}, not {focus_version!r}")
+    if allocate and focus_version != "1.3":
+        fail("--allocate needs --focus-version 1.3: FOCUS 1.2 has no split cost allocation columns")
     span = period_from_options(period, since, until, as_of)
     cfg = load_config(config)
     wh = Warehouse.at(warehouse)
     wh.require()
     con = connect(wh)
     try:
-        result = focus_rows(con, span, cfg)
+        result = focus_rows(con, span, cfg, version=focus_version, allocate=allocate)
     finally:
         con.close()
     write_focus(result.table, out)
@@ -71,9 +94,24 @@ def export(
 
 def _written(result: FocusExport, out: Path) -> str:
     lines = [
-        f"Wrote {result.table.num_rows:,} FOCUS {FOCUS_VERSION} cost rows for {result.period.label} "
-        f"to {out}: BilledCost {money(result.billed_usd)} (priced from app logs, an estimate)",
+        f"Wrote {result.table.num_rows:,} FOCUS {result.version} cost rows for {result.period.label} "
+        f"to {out}: BilledCost {money(float(result.billed_usd))} (priced from app logs, an estimate)",
     ]
+    plan = result.plan
+    if plan is not None:
+        no_team = money(float(result.no_team_usd))
+        if plan.rule == "unallocated":
+            lines.append(
+                f"Not allocated: no team has calls in the period to receive {no_team} without a team"
+            )
+        elif result.allocated.num_rows == 0:
+            lines.append("Nothing to allocate: every call has a team")
+        else:
+            teams = len(plan.shares)
+            lines.append(
+                f"Allocated {no_team} of calls without a team to {teams} team(s) by the {plan.rule} rule "
+                f"({result.allocated.num_rows:,} rows, AllocatedMethodId {plan.method_id})"
+            )
     if result.unpriced_calls:
         lines.append(
             f"Left out {result.unpriced_calls:,} unpriced call(s): no price, so no cost row "

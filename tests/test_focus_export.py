@@ -20,16 +20,14 @@ The unit case, tests/cases/app.native_calls.focus_units.jsonl, priced by the bun
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
+from focus_validator import run_validator, validator
 from helpers import CASES, REPO
 
 from llmfinops import sqlfiles
@@ -240,46 +238,6 @@ def test_header_documents_parameters_and_columns(cli, tmp_path, name):
 
 
 # --- The FinOps Foundation's validator on the bundled sample ---------------------------------
-
-
-def validator() -> Path:
-    """focus-validator from $LLMFINOPS_FOCUS_VALIDATOR or `make focus-validator`'s .venv-focus."""
-    env = os.environ.get("LLMFINOPS_FOCUS_VALIDATOR")
-    found = Path(env) if env else REPO / ".venv-focus" / "bin" / "focus-validator"
-    if found.is_file():
-        return found
-    if not python_312_candidates():
-        pytest.skip("the FOCUS validator needs Python >= 3.12 and none is installed (pyenv, python3.12, ...)")
-    pytest.fail(f"{found} is missing: run `make focus-validator` (or set LLMFINOPS_FOCUS_VALIDATOR)")
-
-
-def python_312_candidates() -> list[str]:
-    """The Pythons `make focus-validator` would try that are >= 3.12."""
-    candidates: list[str] = []
-    if shutil.which("pyenv"):
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
-        candidates += sorted(str(p) for p in Path(root).glob("versions/3.1[2-9]*/bin/python"))
-    candidates += [p for n in ("python3.12", "python3.13", "python3.14", "python3") if (p := shutil.which(n))]
-    check = "import sys; sys.exit(sys.version_info < (3, 12))"
-    return [c for c in candidates if subprocess.run([c, "-c", check], capture_output=True).returncode == 0]
-
-
-def run_validator(exe: Path, data: Path) -> tuple[dict[str, int], list[str]]:
-    """(Total/Pass/Fail/Skipped, failing rule ids). It exits 0 even when rules fail, so read its output."""
-    where = "import focus_validator, os; print(os.path.dirname(os.path.dirname(focus_validator.__file__)))"
-    site = subprocess.run(
-        [str(exe.parent / "python"), "-c", where], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    # It reads focus_validator/rules/currency_codes.csv relative to the working directory.
-    proc = subprocess.run(
-        [str(exe), "--data-file", str(data), "--validate-version", "1.2", "--block-download"],
-        capture_output=True, text=True, cwd=site, timeout=300,
-    )  # fmt: skip
-    output = proc.stdout + proc.stderr
-    m = re.search(r"Total: (\d+) \| Pass: (\d+) \| Fail: (\d+) \| Skipped: (\d+)", output)
-    assert m, f"no summary line in the validator's output:\n{output[-2000:]}"
-    counts = dict(zip(("Total", "Pass", "Fail", "Skipped"), map(int, m.groups()), strict=True))
-    return counts, re.findall(r"^❌ (\S+): FAIL", output, flags=re.MULTILINE)
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,12 @@ fail: the verdict is its `Total: … | Pass: … | Fail: N | Skipped: …` line 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,10 @@ def run_validator(
     assert m, f"no summary line in the validator's output:\n{output[-2000:]}"
     counts = dict(zip(("Total", "Pass", "Fail", "Skipped"), map(int, m.groups()), strict=True))
     return counts, re.findall(r"^❌ (\S+): FAIL", output, flags=re.MULTILINE)
+
+
+def sample_cost(cli, wh: Path) -> str:
+    """The sample's priced cost (response-cache hits are no charge), from the calls, as the CLI prints it."""
+    sql = "SELECT sum(cost_usd) AS c FROM calls WHERE NOT coalesce(response_cache_hit, false)"
+    _, out, _ = cli("sql", sql, "-w", wh, "-f", "json")
+    return f"${Decimal(repr(json.loads(out)[0]['c'])).quantize(Decimal('0.01')):,}"

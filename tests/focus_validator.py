@@ -47,6 +47,14 @@ def run_validator(
     exe: Path, data: Path, version: str = "1.2", criteria: tuple[str, ...] = ()
 ) -> tuple[dict[str, int], list[str]]:
     """(Total/Pass/Fail/Skipped, failing rule ids) of validating ``data`` against FOCUS ``version``."""
+    counts, failing, _ = rule_results(exe, data, version, criteria)
+    return counts, failing
+
+
+def rule_results(
+    exe: Path, data: Path, version: str = "1.2", criteria: tuple[str, ...] = ()
+) -> tuple[dict[str, int], list[str], list[str]]:
+    """(Total/Pass/Fail/Skipped, failing rule ids, passing rule ids)."""
     where = "import focus_validator, os; print(os.path.dirname(os.path.dirname(focus_validator.__file__)))"
     site = subprocess.run(
         [str(exe.parent / "python"), "-c", where], capture_output=True, text=True, check=True
@@ -62,7 +70,8 @@ def run_validator(
     m = re.search(r"Total: (\d+) \| Pass: (\d+) \| Fail: (\d+) \| Skipped: (\d+)", output)
     assert m, f"no summary line in the validator's output:\n{output[-2000:]}"
     counts = dict(zip(("Total", "Pass", "Fail", "Skipped"), map(int, m.groups()), strict=True))
-    return counts, re.findall(r"^❌ (\S+): FAIL", output, flags=re.MULTILINE)
+    failing = re.findall(r"^❌ (\S+): FAIL", output, flags=re.MULTILINE)
+    return counts, failing, re.findall(r"^✅ (\S+): PASS", output, flags=re.MULTILINE)
 
 
 def sample_cost(cli, wh: Path) -> str:

@@ -37,7 +37,8 @@ CREATE OR REPLACE MACRO user_days_in_period(since, until, group_by) AS TABLE
         grp,
         user_id,
         CAST(timezone('UTC', ts) AS DATE) AS utc_day,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- summed exactly, so a user-day's cost (and what ranks on it) is the same on every run
+        CAST(coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS DOUBLE) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM calls_in_period(since, until, group_by)
     WHERE user_id IS NOT NULL

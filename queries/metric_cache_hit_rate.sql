@@ -10,6 +10,9 @@
 --
 -- A call reached a model unless response_cache_hit is true (NULL counts as false).
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most calls first (day/week: oldest first):
 --   group                      VARCHAR  dimension value (NULL is a group)
 --   calls                      BIGINT   all calls

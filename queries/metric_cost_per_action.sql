@@ -13,6 +13,9 @@
 -- An action belongs to the group of its FIRST call (by ts, step, call_id) with all of its
 -- calls, so each action is counted once; only calls inside the period are used.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group             VARCHAR  dimension value of the actions' first calls (NULL is a group)
 --   actions           BIGINT   distinct actions
@@ -37,7 +40,8 @@ actions AS (
         action_key,
         first(grp ORDER BY ts, step, call_id) AS grp,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM period_calls
     GROUP BY action_key
@@ -57,9 +61,9 @@ SELECT
     actions,
     calls,
     calls / actions AS calls_per_action,
-    cost_usd,
-    cost_usd / actions AS cost_per_action,
-    cost_usd / calls AS cost_per_call,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
+    CAST(cost_usd AS DOUBLE) / actions AS cost_per_action,
+    CAST(cost_usd AS DOUBLE) / calls AS cost_per_call,
     unpriced_calls
 FROM per_group
 ORDER BY

@@ -15,6 +15,9 @@
 -- A task succeeded when its last non-NULL task_outcome is 'success'; when it logged no
 -- outcome, when its last call (by ts, then step, then call_id) has status 'ok'.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group                     VARCHAR  dimension value of the tasks' first calls (NULL is a group)
 --   tasks                     BIGINT   distinct task_ids
@@ -44,7 +47,8 @@ tasks AS (
         last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) AS outcome,
         last(status ORDER BY ts, step, call_id) AS last_status,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM period_calls
     GROUP BY task_id
@@ -73,8 +77,8 @@ SELECT
     grp AS "group",
     tasks,
     successful_tasks,
-    cost_usd,
-    cost_usd / nullif(successful_tasks, 0) AS cost_per_successful_task,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
+    CAST(cost_usd AS DOUBLE) / nullif(successful_tasks, 0) AS cost_per_successful_task,
     calls / tasks AS avg_steps,
     CAST(unpriced_calls AS BIGINT) AS unpriced_calls
 FROM per_group

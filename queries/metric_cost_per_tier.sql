@@ -13,6 +13,9 @@
 -- [user_tiers.*]; unset means no revenue known). In an analyst session:
 --   SET VARIABLE tier_economics = [{'user_tier': 'pro', 'arpu_usd_month': 20.0, 'user_ceiling_usd': 4.0}];
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group                 VARCHAR  dimension value (NULL is a group)
 --   active_users          BIGINT   distinct user_ids with a call in the period
@@ -30,7 +33,8 @@ per_group AS (
     SELECT
         grp,
         count(DISTINCT user_id) AS active_users,
-        sum(cost_usd) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        sum(CAST(cost_usd AS DECIMAL(38, 12))) AS cost_usd,
         quantile_cont(cost_usd, 0.95) AS p95_user_day_cost,
         CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
     FROM user_days
@@ -46,7 +50,7 @@ tier_economics AS (
 with_revenue AS (
     SELECT
         per_group.*,
-        cost_usd / active_users AS cost_per_active_user,
+        CAST(cost_usd AS DOUBLE) / active_users AS cost_per_active_user,
         tier_economics.arpu_usd_month
     FROM per_group
     LEFT JOIN tier_economics
@@ -55,7 +59,7 @@ with_revenue AS (
 SELECT
     grp AS "group",
     active_users,
-    cost_usd,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
     cost_per_active_user,
     p95_user_day_cost,
     arpu_usd_month,

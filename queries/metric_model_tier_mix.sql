@@ -11,6 +11,9 @@
 --
 -- Only calls that reached a model (response_cache_hit not true; NULL counts as false).
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per (group, model_tier); groups in order (weeks and days oldest first),
 -- tiers budget, mid, frontier, then others and NULL:
 --   group           VARCHAR  dimension value (NULL is a group); equals model_tier for the default

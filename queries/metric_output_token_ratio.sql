@@ -10,6 +10,9 @@
 -- A call reached a model unless response_cache_hit is true (NULL counts as false): the
 -- tokens logged on a response-cache hit were never sent, so they count nowhere here.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group with a call; highest ratio first (day/week: oldest first):
 --   group               VARCHAR  dimension value (NULL is a group)
 --   input_tokens        BIGINT   sum of input_tokens over calls that reached a model

@@ -11,6 +11,9 @@
 -- days the user made a call (a day of only unpriced calls is a user-day costing 0).
 -- Quantiles are quantile_cont: linear interpolation, as NumPy's default.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive p95 first (day/week: oldest first):
 --   group           VARCHAR  dimension value (NULL is a group); 'all' for group_by none
 --   user_days       BIGINT   number of user-days
@@ -25,7 +28,7 @@ WITH user_days AS (
 SELECT
     grp AS "group",
     count(*) AS user_days,
-    avg(cost_usd) AS "mean",
+    CAST(avg(CAST(cost_usd AS DECIMAL(38, 12))) AS DOUBLE) AS "mean",  -- exact, as run-to-run stable
     quantile_cont(cost_usd, 0.5) AS p50,
     quantile_cont(cost_usd, 0.95) AS p95,
     max(cost_usd) AS "max",

@@ -8,6 +8,9 @@
 --                           week (ISO, Monday start, UTC, e.g. 2026-W47) or none (one row 'all')
 -- @param group_by = feature
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group; most expensive first (day/week: oldest first):
 --   group           VARCHAR  dimension value; calls where it is NULL form their own group
 --   calls           BIGINT   all calls, unpriced ones and response-cache hits included
@@ -29,7 +32,8 @@ per_group AS (
     SELECT
         grp,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         CAST(coalesce(sum(input_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS input_tokens,
         CAST(coalesce(sum(output_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS output_tokens,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
@@ -39,10 +43,10 @@ per_group AS (
 SELECT
     grp AS "group",
     calls,
-    cost_usd,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
     input_tokens,
     output_tokens,
-    cost_usd / nullif(sum(cost_usd) OVER (), 0) AS share,
+    CAST(cost_usd AS DOUBLE) / CAST(nullif(sum(cost_usd) OVER (), 0) AS DOUBLE) AS share,
     unpriced_calls
 FROM per_group
 ORDER BY

@@ -10,6 +10,9 @@
 -- All rows are returned; the CLI shows the first --limit. Ties in cost are ranked by the
 -- group value (NULL last), so the ranking and the cumulative share are deterministic.
 --
+-- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
+-- no key column); this macro cannot, so here it is `group`.
+--
 -- Output, one row per group, by rank:
 --   rank              BIGINT   1 = most expensive
 --   group             VARCHAR  dimension value; calls without one (e.g. no user_id) are a group
@@ -28,7 +31,9 @@ per_group AS (
     SELECT
         grp,
         count(*) AS calls,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- Exact: a float sum varies in its last bits with the thread count, so equal costs
+        -- would rank differently from run to run and the tie-break on the group never apply.
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
     FROM period_calls
     GROUP BY grp
@@ -43,10 +48,10 @@ ranked AS (
 SELECT
     rank,
     grp AS "group",
-    cost_usd,
-    cost_usd / total AS share,
-    sum(cost_usd) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / total
-        AS cumulative_share,
+    CAST(cost_usd AS DOUBLE) AS cost_usd,
+    CAST(cost_usd AS DOUBLE) / CAST(total AS DOUBLE) AS share,
+    CAST(sum(cost_usd) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE)
+        / CAST(total AS DOUBLE) AS cumulative_share,
     calls,
     unpriced_calls
 FROM ranked

@@ -10,11 +10,23 @@ import typer.main
 
 from llmfinops import __version__
 from llmfinops.cli import app
+from llmfinops.cli.commands import COMMANDS
 
 
 def command_names() -> list[str]:
     group = typer.main.get_group(app)
-    return sorted(group.commands)
+    return sorted(group.list_commands(typer.Context(group)))
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_root_help_summary_is_the_commands_own(name):
+    """The root --help prints summaries from llmfinops/cli/commands.py without importing the
+    command; each must be the first line of the command's docstring."""
+    group = typer.main.get_group(app)
+    module, summary = COMMANDS[name]
+    command = group.get_command(typer.Context(group), name)
+    assert command.callback.__module__ == module
+    assert summary == " ".join(command.help.split("\n\n")[0].split())
 
 
 def test_there_are_commands():

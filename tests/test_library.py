@@ -28,5 +28,5 @@ def test_docstring_example_runs(tmp_path):
     assert summary.stored == 25_507  # the sample's unique, usable calls (tools/samplegen.py)
     con = connect(wh)
     spend = compute(con, "spend", period=resolve_period("2026-W47", None, None, None), group_by="team")
-    assert set(spend.column("group").to_pylist()) == {"platform", "growth", "support", "docs"}
+    assert set(spend.column("team").to_pylist()) == {"platform", "growth", "support", "docs"}
     assert "Warehouse" in llmfinops.__all__

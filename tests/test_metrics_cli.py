@@ -57,10 +57,10 @@ def test_json_has_exactly_the_metric_keys(warehouse):
     # Total priced 1234.5042. a4 is 2026-11-15 22:30 UTC: last week, left out.
     rows = json.loads(run(warehouse, "spend", *W47, "--format", "json"))
     assert [list(r) for r in rows] == [
-        ["group", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls"]
+        ["feature", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls"]
     ] * 2
     assert [
-        (r["group"], r["calls"], r["input_tokens"], r["output_tokens"], r["unpriced_calls"]) for r in rows
+        (r["feature"], r["calls"], r["input_tokens"], r["output_tokens"], r["unpriced_calls"]) for r in rows
     ] == [
         ("chat", 2, 1100, 110, 1),
         ("search", 1, 10, 5, 0),
@@ -73,9 +73,9 @@ def test_json_has_exactly_the_metric_keys(warehouse):
 
 def test_csv_has_a_header_and_raw_numbers(warehouse):
     text = run(warehouse, "spend", *W47, "--by", "user_tier", "--format", "csv")
-    assert text.splitlines()[0] == "group,calls,cost_usd,input_tokens,output_tokens,share,unpriced_calls"
+    assert text.splitlines()[0] == "user_tier,calls,cost_usd,input_tokens,output_tokens,share,unpriced_calls"
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [(r["group"], r["calls"], r["cost_usd"]) for r in rows] == [
+    assert [(r["user_tier"], r["calls"], r["cost_usd"]) for r in rows] == [
         ("pro", "2", "1234.5"),
         ("free", "1", "0.0042"),
     ]
@@ -84,6 +84,7 @@ def test_csv_has_a_header_and_raw_numbers(warehouse):
 def test_table_is_for_people(warehouse):
     out = run(warehouse, "spend", *W47)
     assert out.splitlines()[0].rstrip() == "spend · 2026-W47 · by feature"
+    assert out.splitlines()[2].split()[:2] == ["feature", "calls"]  # the key is named, not "group"
     lines = {line.split()[0]: line.split() for line in out.splitlines()[1:] if line.strip()}
     # chat's share 1234.5/1234.5042 = 99.9997% -> "100.0%"; search 0.0003% -> "0.0%"
     assert lines["chat"] == ["chat", "2", "$1,234.50", "1,100", "110", "100.0%", "1"]
@@ -102,7 +103,7 @@ def test_relative_period_uses_as_of(warehouse):
 def test_top_spenders_limit(warehouse):
     # Over W46 + W47: u1 = a1 + a4 = 1241.50, u2 = 0.0042.
     args = ["top-spenders", "--since", "2026-11-09", "--until", "2026-11-23", "-f", "json"]
-    assert [(r["rank"], r["group"]) for r in json.loads(run(warehouse, *args))] == [(1, "u1"), (2, "u2")]
+    assert [(r["rank"], r["user_id"]) for r in json.loads(run(warehouse, *args))] == [(1, "u1"), (2, "u2")]
     top = json.loads(run(warehouse, *args, "--limit", "1"))
     assert len(top) == 1 and top[0]["cost_usd"] == 1241.5
     assert math.isclose(top[0]["cumulative_share"], 1241.5 / 1241.5042)
@@ -112,10 +113,27 @@ def test_cost_per_tier_takes_arpu_from_the_config(warehouse, tmp_path):
     config = tmp_path / "llmfinops.toml"
     config.write_text("[user_tiers.pro]\narpu_usd_month = 20.0\n")
     rows = json.loads(run(warehouse, "cost-per-tier", *W47, "--config", str(config), "-f", "json"))
-    pro = next(r for r in rows if r["group"] == "pro")
+    pro = next(r for r in rows if r["user_tier"] == "pro")
     # one active pro user costing 1234.50 in 7 days: 1234.5 * 30 / 7 / 20 of the ARPU
     assert math.isclose(pro["cost_to_arpu"], 1234.5 * 30 / 7 / 20)
-    assert next(r for r in rows if r["group"] == "free")["cost_to_arpu"] is None
+    assert next(r for r in rows if r["user_tier"] == "free")["cost_to_arpu"] is None
+
+
+def test_group_key_is_named_after_its_dimension(warehouse):
+    # One row per dimension value of W47 (a1-a3): the key column carries the dimension's name.
+    by_week = json.loads(run(warehouse, "spend", *W47, "--by", "week", "-f", "json"))
+    assert [(r["week"], r["calls"]) for r in by_week] == [("2026-W47", 3)]
+    # --by none: one row and no key column at all (the SQL's 'all' is not a value of anything).
+    (total,) = json.loads(run(warehouse, "spend", *W47, "--by", "none", "-f", "json"))
+    assert list(total) == ["calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls"]
+    assert total["calls"] == 3
+    # model-tier-mix by model_tier: one model_tier column (a1-a3 have no tier: NULL).
+    mix = run(warehouse, "model-tier-mix", *W47, "-f", "csv")
+    assert (
+        mix.splitlines()[0] == "model_tier,calls,call_share,cost_usd,cost_share,output_tokens,unpriced_calls"
+    )
+    by_user = run(warehouse, "top-spenders", *W47, "-f", "csv")
+    assert by_user.splitlines()[0].startswith("rank,user_id,cost_usd,")
 
 
 def test_list_names_every_metric(warehouse):

@@ -122,7 +122,7 @@ def check(table: pa.Table, columns: tuple[str, ...], expected: list[tuple]) -> N
                 assert g == w, (got, want)
 
 
-SPEND = ("group", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls")
+SPEND = ("feature", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls")
 
 
 def test_metric_spend(con):
@@ -151,8 +151,8 @@ def test_spend_by_day_puts_offset_timestamps_on_their_utc_day(con):
     # = 2.50 | 20: c15 (unpriced), c12 = .50 | 21: c13, c14 = 2.00 | 22: c08 = 2.00.
     table = compute(con, "spend", period=W47, group_by="day")
     check(
-        table.select(["group", "calls", "cost_usd", "unpriced_calls"]),
-        ("group", "calls", "cost_usd", "unpriced_calls"),
+        table.select(["day", "calls", "cost_usd", "unpriced_calls"]),
+        ("day", "calls", "cost_usd", "unpriced_calls"),
         [
             ("2026-11-16", 3, 2.0, 0),
             ("2026-11-17", 2, 0.5, 0),
@@ -170,8 +170,8 @@ def test_spend_by_iso_week_over_three_weeks(con):
     # Total 14.50.
     table = compute(con, "spend", period=between(date(2026, 11, 9), date(2026, 11, 30)), group_by="week")
     check(
-        table.select(["group", "calls", "cost_usd", "share", "unpriced_calls"]),
-        ("group", "calls", "cost_usd", "share", "unpriced_calls"),
+        table.select(["week", "calls", "cost_usd", "share", "unpriced_calls"]),
+        ("week", "calls", "cost_usd", "share", "unpriced_calls"),
         [
             ("2026-W46", 1, 5.0, 5.0 / 14.5, 0),
             ("2026-W47", 15, 9.5, 9.5 / 14.5, 2),  # unpriced: c06, c15
@@ -194,7 +194,7 @@ def test_spend_with_no_calls_is_empty(con):
 
 
 TASK = (
-    "group",
+    "feature",
     "tasks",
     "successful_tasks",
     "cost_usd",
@@ -227,7 +227,7 @@ def test_cost_per_task_with_no_success_is_null(con):
     # enterprise T4 (1 of 1, .50); free T2 (0 of 1, .50 -> per success 0.5/0 = NULL).
     check(
         compute(con, "cost-per-task", period=W47, group_by="user_tier"),
-        TASK,
+        ("user_tier", *TASK[1:]),
         [
             ("pro", 3, 2, 6.5, 3.25, 8 / 3, 0),
             ("enterprise", 1, 1, 0.5, 0.5, 1.0, 0),
@@ -237,7 +237,7 @@ def test_cost_per_task_with_no_success_is_null(con):
 
 
 ACTION = (
-    "group",
+    "feature",
     "actions",
     "calls",
     "calls_per_action",
@@ -266,7 +266,7 @@ def test_metric_cost_per_action(con):
 
 
 TIER = (
-    "group",
+    "user_tier",
     "active_users",
     "cost_usd",
     "cost_per_active_user",
@@ -304,7 +304,7 @@ def test_cost_per_tier_without_config_has_no_revenue(con):
     assert table.column("cost_to_arpu").to_pylist() == [None, None, None]
 
 
-P95 = ("group", "user_days", "mean", "p50", "p95", "max", "unpriced_calls")
+P95 = ("user_days", "mean", "p50", "p95", "max", "unpriced_calls")
 
 
 def test_metric_p95_user_cost(con):
@@ -313,8 +313,8 @@ def test_metric_p95_user_cost(con):
     # Unpriced: c06 (c15 has no user).
     check(
         compute(con, "p95-user-cost", period=W47),
-        P95,
-        [("all", 7, 9.5 / 7, 2.0, 2.35, 2.5, 1)],
+        P95,  # --by none: no key column
+        [(7, 9.5 / 7, 2.0, 2.35, 2.5, 1)],
     )
 
 
@@ -326,7 +326,7 @@ def test_p95_user_cost_by_feature(con):
     # Both p95 are 2.35 vs 2.0: search first.
     check(
         compute(con, "p95-user-cost", period=W47, group_by="feature"),
-        P95,
+        ("feature", *P95),
         [("search", 3, 4 / 3, 1.0, 2.35, 2.5, 0), ("chat", 5, 1.1, 1.0, 2.0, 2.0, 1)],
     )
 
@@ -336,7 +336,7 @@ def test_metric_output_token_ratio(con):
     # chat 1350/7400; search 400/7000; NULL feature 0/0 -> NULL, listed last.
     check(
         compute(con, "output-token-ratio", period=W47),
-        ("group", "input_tokens", "output_tokens", "output_token_ratio"),
+        ("feature", "input_tokens", "output_tokens", "output_token_ratio"),
         [("chat", 7400, 1350, 1350 / 7400), ("search", 7000, 400, 400 / 7000), (None, 0, 0, None)],
     )
 
@@ -349,7 +349,7 @@ def test_metric_cache_hit_rate(con):
     check(
         compute(con, "cache-hit-rate", period=W47),
         (
-            "group",
+            "feature",
             "calls",
             "response_cache_hits",
             "response_cache_hit_rate",
@@ -365,7 +365,6 @@ def test_metric_cache_hit_rate(con):
 
 
 MIX = (
-    "group",
     "model_tier",
     "calls",
     "call_share",
@@ -383,11 +382,11 @@ def test_metric_model_tier_mix(con):
     # NULL tier: c15, 1 call, unpriced.
     check(
         compute(con, "model-tier-mix", period=W47),
-        MIX,
+        MIX,  # by model_tier: one model_tier column, the key
         [
-            ("budget", "budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1),
-            ("frontier", "frontier", 7, 7 / 14, 7.0, 7.0 / 9.5, 1200, 0),
-            (None, None, 1, 1 / 14, 0.0, 0.0, 0, 1),
+            ("budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1),
+            ("frontier", 7, 7 / 14, 7.0, 7.0 / 9.5, 1200, 0),
+            (None, 1, 1 / 14, 0.0, 0.0, 0, 1),
         ],
     )
 
@@ -400,7 +399,7 @@ def test_model_tier_mix_by_week_is_a_trend(con):
     )
     check(
         table,
-        MIX,
+        ("week", *MIX),
         [
             ("2026-W46", "frontier", 1, 1.0, 5.0, 1.0, 100, 0),
             ("2026-W47", "budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1),
@@ -416,7 +415,7 @@ def test_metric_top_spenders(con):
     # Cumulative: 4.5, 8.5, 9.0, 9.5, 9.5 of 9.5.
     check(
         compute(con, "top-spenders", period=W47),
-        ("rank", "group", "cost_usd", "share", "cumulative_share", "calls", "unpriced_calls"),
+        ("rank", "user_id", "cost_usd", "share", "cumulative_share", "calls", "unpriced_calls"),
         [
             (1, "u3", 4.5, 4.5 / 9.5, 4.5 / 9.5, 5, 0),
             (2, "u1", 4.0, 4.0 / 9.5, 8.5 / 9.5, 4, 0),
@@ -461,11 +460,20 @@ def test_analyst_macro_gives_the_rows_compute_gives(con, name):
     spec = METRICS[name]
     config = Config(user_tiers={"pro": TierEconomics(arpu_usd_month=20.0)})
     via_library = compute(con, name, period=W47, config=config)  # also sets tier_economics
-    via_macro = con.execute(
+    result = con.execute(
         f"SELECT * FROM {spec.query}"
         "(TIMESTAMPTZ '2026-11-16 00:00:00+00', TIMESTAMPTZ '2026-11-23 00:00:00+00')"
-    ).fetchall()
-    assert via_macro == [tuple(r.values()) for r in via_library.to_pylist()]
+    )
+    columns = [d[0] for d in result.description]
+    via_macro = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+    # The macro keeps `group`; compute names it after the dimension, drops it for none
+    # (p95-user-cost: 'all') and keeps one model_tier column for model-tier-mix.
+    key = spec.default_group_by
+    expected = []
+    for row in via_library.to_pylist():
+        renamed = {("group" if c == key and c not in columns else c): v for c, v in row.items()}
+        expected.append({"group": row.get(key, "all"), **renamed})
+    assert via_macro == expected
 
 
 def test_analyst_macro_takes_group_by(con):
@@ -489,7 +497,7 @@ def test_period_bounds_do_not_depend_on_the_session_time_zone():
     local = make_connection(CALLS)
     local.execute("SET TimeZone = 'Asia/Tokyo'")
     table = compute(local, "spend", period=W47, group_by="day")
-    assert table.column("group").to_pylist()[0] == "2026-11-16"
+    assert table.column("day").to_pylist()[0] == "2026-11-16"
     assert sum(table.column("calls").to_pylist()) == 15
 
 

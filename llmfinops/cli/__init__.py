@@ -1,18 +1,15 @@
 """The ``llmfinops`` command: a thin typer layer over the library.
 
-Each command family lives in its own module and registers itself on :data:`app`; every
-command parses options, calls one library function and renders the result.
+Each command family lives in its own module with a ``register(app)``; the table in
+:mod:`llmfinops.cli.commands` names them, and a module is imported only when one of its commands
+runs (see :mod:`llmfinops.cli.lazy`), so ``--version`` and ``--help`` start at once.
 """
 
 from __future__ import annotations
 
 import sys
 
-from llmfinops.cli import export_cmd, ingest_cmd, metrics_cmd, reconcile_cmd, report_cmd
 from llmfinops.cli.app import app, run_app
-
-for _module in (ingest_cmd, metrics_cmd, report_cmd, reconcile_cmd, export_cmd):
-    _module.register(app)
 
 
 def main() -> None:

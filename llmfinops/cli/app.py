@@ -6,15 +6,25 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from llmfinops import __version__
+from llmfinops.cli.commands import COMMANDS
+from llmfinops.cli.lazy import LazyGroup
 from llmfinops.errors import LlmFinopsError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class Commands(LazyGroup):
+    table = COMMANDS
+
+
 app = typer.Typer(
+    cls=Commands,
     name="llmfinops",
     help="Offline FinOps for LLM spend: ingest call logs, compute unit economics, render reports.",
     no_args_is_help=True,
@@ -23,9 +33,26 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Colour only on a terminal: cron mail and CI logs get plain text.
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# Colour only on a terminal: cron mail and CI logs get plain text. Made on first use (see
+# __getattr__): importing rich costs --version a third of its start-up.
+console: Console
+err_console: Console
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("console", "err_console"):
+        from rich.console import Console
+
+        made = Console(stderr=name == "err_console", highlight=False, soft_wrap=True)
+        globals()[name] = made
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _err() -> Console:
+    found: Console | None = globals().get("err_console")
+    return found if found is not None else __getattr__("err_console")
+
 
 WarehouseOpt = Annotated[
     Path | None,
@@ -59,7 +86,7 @@ state = State()
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"llmfinops {__version__}")
+        typer.echo(f"llmfinops {__version__}")
         raise typer.Exit()
 
 
@@ -88,12 +115,12 @@ def run_app(application: typer.Typer, args: list[str] | None = None) -> int:
     except LlmFinopsError as exc:
         if state.debug:
             raise
-        err_console.print(f"Error: {exc}", markup=False, highlight=False)
+        _err().print(f"Error: {exc}", markup=False, highlight=False)
         return 2
     except Exception as exc:
         if state.debug:
             raise
-        err_console.print(
+        _err().print(
             f"Error: internal error ({type(exc).__name__}); re-run with --debug and report it.",
             markup=False,
             highlight=False,
@@ -104,7 +131,7 @@ def run_app(application: typer.Typer, args: list[str] | None = None) -> int:
 
 def fail(message: str, code: int = 2) -> None:
     """Stop a command with a one-line reason."""
-    err_console.print(f"Error: {message}", highlight=False)
+    _err().print(f"Error: {message}", highlight=False)
     raise typer.Exit(code)
 
 

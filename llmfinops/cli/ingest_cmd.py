@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console, err_console
 from llmfinops.config import load_config
-from llmfinops.ingest import registry
-from llmfinops.ingest.pipeline import IngestSummary, ingest_paths
-from llmfinops.pricing.reprice import reprice
-from llmfinops.store import Warehouse
-from llmfinops.store.summary import store_summary
+
+# The library (duckdb, pyarrow, the price catalog) is imported inside each command, so that
+# `llmfinops ingest --help` and the other commands' start-up do not pay for it.
+if TYPE_CHECKING:
+    from llmfinops.ingest.pipeline import IngestSummary
+    from llmfinops.store import Warehouse
 
 EXIT_QUARANTINED_STRICT = 1
 
@@ -39,6 +38,11 @@ def ingest(
 
     Example: llmfinops ingest sample_logs/ --config examples/llmfinops.toml
     """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from llmfinops.ingest.pipeline import ingest_paths
+    from llmfinops.store import Warehouse
+
     wh = Warehouse.at(warehouse)
     cfg = load_config(config)
     show_bar = not quiet and console.is_terminal
@@ -73,6 +77,8 @@ def ingest(
 
 
 def _print_summary(wh: Warehouse, s: IngestSummary) -> None:
+    from rich.table import Table
+
     table = Table(title="Ingest", show_header=False, box=None)
     table.add_row("files read", f"{s.files_read:,}")
     if s.files_unchanged:
@@ -98,6 +104,8 @@ def _print_summary(wh: Warehouse, s: IngestSummary) -> None:
 
 
 def _print_store(wh: Warehouse) -> None:
+    from llmfinops.store.summary import store_summary
+
     st = store_summary(wh)
     if not st["calls"]:
         console.print(f"Store {wh.root}: no calls yet (reports and exports only)")
@@ -114,6 +122,9 @@ def reprice_cmd(warehouse: WarehouseOpt = None, config: ConfigOpt = None, quiet:
 
     Example: llmfinops reprice --config llmfinops.toml
     """
+    from llmfinops.pricing.reprice import reprice
+    from llmfinops.store import Warehouse
+
     wh = Warehouse.at(warehouse)
     result = reprice(wh, load_config(config))
     if not quiet:
@@ -129,6 +140,10 @@ def sources_cmd() -> None:
 
     Example: llmfinops sources
     """
+    from rich.table import Table
+
+    from llmfinops.ingest import registry
+
     table = Table("source", "reads")
     for name, ingester in registry.INGESTERS.items():
         table.add_row(name, ingester.description)
@@ -140,6 +155,8 @@ def status_cmd(warehouse: WarehouseOpt = None) -> None:
 
     Example: llmfinops status -w llmfinops-data
     """
+    from llmfinops.store import Warehouse
+
     _print_store(Warehouse.at(warehouse))
 
 

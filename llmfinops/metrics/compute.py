@@ -12,6 +12,7 @@ from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
+GROUP_COLUMN = "group"  # what the SQL files call the grouping key
 
 
 def compute(
@@ -24,6 +25,9 @@ def compute(
 ) -> pa.Table:
     """Metric ``name`` over ``period``, one row per group, as an Arrow table.
 
+    The grouping key is named after its dimension (``{"feature": "chat", ...}``); grouped
+    by ``none`` there is no key column.
+
     ``con`` needs a ``calls`` relation (``llmfinops.store.connect`` gives one). ``config``
     supplies the user tiers' revenue for cost-per-tier; without it cost_to_arpu is NULL.
     """
@@ -35,7 +39,25 @@ def compute(
         )
     set_tier_economics(con, config)
     sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
-    return sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
+    table = sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
+    return name_group_column(table, chosen)
+
+
+def name_group_column(table: pa.Table, group_by: str) -> pa.Table:
+    """The SQL's ``group`` column named after its dimension: ``feature``, ``user_id``, ``week``.
+
+    The SQL cannot do this itself: a DuckDB table macro's column names are fixed when the
+    macro is created, not taken from a bound value, so the analyst macros keep ``group``.
+    ``none`` has no dimension and loses the column (its one value is ``'all'``); where the
+    result already has a column of that name (model-tier-mix by model_tier, equal by
+    definition) that column stays and ``group`` goes.
+    """
+    if GROUP_COLUMN not in table.column_names:
+        return table
+    index = table.column_names.index(GROUP_COLUMN)
+    if group_by == "none" or group_by in table.column_names:
+        return table.remove_column(index)
+    return table.rename_columns([group_by if i == index else n for i, n in enumerate(table.column_names)])
 
 
 def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from llmfinops.metrics.registry import DIMENSIONS
+
 MONEY = frozenset(
     {
         "cost_usd",
@@ -37,6 +39,8 @@ PERCENT = frozenset(
 )
 RATIO = frozenset({"output_token_ratio", "avg_steps", "calls_per_action"})
 NULL_GROUP = "NULL"  # how a NULL dimension value is shown
+# Columns that hold a dimension value: the grouping key is named after its dimension.
+GROUP_KEYS = frozenset({"group", "user_id", *DIMENSIONS})
 MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
 
 
@@ -68,7 +72,7 @@ def money(value: float) -> str:
 def format_cell(column: str, value: Any) -> str:
     """One cell of a table for people."""
     if value is None:
-        return NULL_GROUP if column == "group" else MISSING
+        return NULL_GROUP if column in GROUP_KEYS else MISSING
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):

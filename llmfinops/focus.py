@@ -76,6 +76,16 @@ def _total(table: pa.Table) -> Decimal:
     return sum((Decimal(repr(v)) if isinstance(v, float) else v for v in values if v is not None), Decimal(0))
 
 
+def check_options(version: str, allocate: bool) -> None:
+    """Refuse an unknown FOCUS version, and allocation with 1.2 (it has no Allocated* columns)."""
+    if version not in FOCUS_VERSIONS:
+        raise InputError(f"--focus-version must be one of {', '.join(FOCUS_VERSIONS)}, not {version!r}")
+    if allocate and version != "1.3":
+        raise InputError(
+            "--allocate needs --focus-version 1.3: FOCUS 1.2 has no split cost allocation columns"
+        )
+
+
 def focus_rows(
     con: duckdb.DuckDBPyConnection,
     period: Period,
@@ -89,12 +99,7 @@ def focus_rows(
     ``allocate`` (1.3 only) replaces each row of calls without a team by its split among the
     teams, by the config's chargeback rule.
     """
-    if version not in FOCUS_VERSIONS:
-        raise InputError(f"FOCUS version must be one of {', '.join(FOCUS_VERSIONS)}, not {version!r}")
-    if allocate and version != "1.3":
-        raise InputError(
-            "split cost allocation needs FOCUS 1.3 (--focus-version 1.3): 1.2 has no Allocated* columns"
-        )
+    check_options(version, allocate)
     params = {"since": period.since, "until": period.until}
     con.register("batch_discounts", batch_discount_table(config))
     try:

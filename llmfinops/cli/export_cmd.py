@@ -8,18 +8,20 @@ header: a stalled ingest is worth a cron mail); 2 nothing written (bad option su
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console, err_console, fail
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
-from llmfinops.config import load_config
-from llmfinops.focus import FOCUS_VERSION, FOCUS_VERSIONS, FocusExport, focus_rows, write_focus
-from llmfinops.metrics.display import money
-from llmfinops.store import Warehouse, connect
+
+if TYPE_CHECKING:
+    from llmfinops.focus import FocusExport
 
 EXIT_EMPTY = 3
+# llmfinops.focus loads duckdb and pyarrow, which `export --help` does not need: the help names the
+# versions, and focus.check_options refuses any other.
+VERSIONS_HELP = "1.3 (the default) or 1.2"
 
 
 def export(
@@ -32,12 +34,8 @@ def export(
     ] = False,
     focus_version: Annotated[
         str,
-        typer.Option(
-            "--focus-version",
-            help=f"FOCUS version to write: {' or '.join(FOCUS_VERSIONS)}.",
-            show_default=True,
-        ),
-    ] = FOCUS_VERSION,
+        typer.Option("--focus-version", help=f"FOCUS version to write: {VERSIONS_HELP}.", show_default=False),
+    ] = "1.3",
     allocate: Annotated[
         bool,
         typer.Option(
@@ -69,10 +67,11 @@ def export(
     """
     if not focus:
         fail("choose what to export: --focus (FinOps FOCUS cost rows)")
-    if focus_version not in FOCUS_VERSIONS:
-        fail(f"--focus-version must be one of {', '.join(FOCUS_VERSIONS)}, not {focus_version!r}")
-    if allocate and focus_version != "1.3":
-        fail("--allocate needs --focus-version 1.3: FOCUS 1.2 has no split cost allocation columns")
+    from llmfinops.config import load_config
+    from llmfinops.focus import check_options, focus_rows, write_focus
+    from llmfinops.store import Warehouse, connect
+
+    check_options(focus_version, allocate)
     span = period_from_options(period, since, until, as_of)
     cfg = load_config(config)
     wh = Warehouse.at(warehouse)
@@ -93,6 +92,8 @@ def export(
 
 
 def _written(result: FocusExport, out: Path) -> str:
+    from llmfinops.metrics.display import money
+
     lines = [
         f"Wrote {result.table.num_rows:,} FOCUS {result.version} cost rows for {result.period.label} "
         f"to {out}: BilledCost {money(float(result.billed_usd))} (priced from app logs, an estimate)",

@@ -8,8 +8,8 @@
 -- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it).
 --
 -- Grain: one row per UTC day x provider x model x team x feature x user_tier x token class x
--- unit price (x batch, x cost source, x a gateway's upstream host). Token classes, each its own SKU (SkuId
--- <provider>:<model>:<class>): input (uncached), cached_input, cache_write (5-minute),
+-- unit price (x batch, x cost source, x a gateway's upstream host). Token classes, each its own
+-- SKU (SkuId <provider>:<model>:<class>): input (uncached), cached_input, cache_write (5-minute),
 -- cache_write_1h, output (reasoning excluded), reasoning; a call whose model has no price row
 -- gives one 'total' row instead (input + output tokens). Rows with 0 tokens and 0 cost are dropped.
 --

@@ -319,3 +319,19 @@ def test_header_documents_columns(name):
     text = sqlfiles.header(name)
     for column in (*ALLOCATED, *SPLIT):
         assert column in text, f"{name}.sql header does not describe {column}"
+
+
+def test_without_any_team_the_rows_stay_whole(cli, tmp_path, jsonl):
+    # Only C and D of the case: no call of the day has a team, so there is no one to allocate to.
+    calls = [json.loads(line) for line in CASE.read_text().splitlines()]
+    logs = jsonl([c for c in calls if c["request_id"] in ("chatcmpl-allocC", "allocD")])
+    warehouse = tmp_path / "wh"
+    assert cli("ingest", logs, "-w", warehouse, "-q")[0] == 0
+    rows, out = export(cli, warehouse, ALLOC_DAY, "--allocate")
+    assert "Not allocated: no team has calls in the period to receive $0.016 without a team" in out
+    assert [(r["x_TokenClass"], r["BilledCost"]) for r in rows] == [
+        ("input", Decimal("0.003")),
+        ("output", Decimal("0.003")),
+        ("total", Decimal("0.01")),
+    ]
+    assert {r[c] for r in rows for c in ALLOCATED} == {None}

@@ -99,19 +99,18 @@ def _written(result: FocusExport, out: Path) -> str:
         f"to {out}: BilledCost {money(float(result.billed_usd))} (priced from app logs, an estimate)",
     ]
     plan = result.plan
-    if plan is not None:
+    if plan is not None and result.table.num_rows:
         no_team = money(float(result.no_team_usd))
-        if plan.rule == "unallocated":
+        if result.allocated.num_rows:
             lines.append(
-                f"Not allocated: no team has calls in the period to receive {no_team} without a team"
+                f"Allocated {no_team} of calls without a team to {len(plan.shares)} team(s) by the "
+                f"{plan.rule} rule ({result.allocated.num_rows:,} rows, AllocatedMethodId {plan.method_id})"
             )
-        elif result.allocated.num_rows == 0:
+        elif result.table.column("x_Team").null_count == 0:
             lines.append("Nothing to allocate: every call has a team")
         else:
-            teams = len(plan.shares)
             lines.append(
-                f"Allocated {no_team} of calls without a team to {teams} team(s) by the {plan.rule} rule "
-                f"({result.allocated.num_rows:,} rows, AllocatedMethodId {plan.method_id})"
+                f"Not allocated: no team has calls in the period to receive {no_team} without a team"
             )
     if result.unpriced_calls:
         lines.append(

@@ -49,6 +49,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from llmfinops.analysis_settings import AnalysisSettings, parse_analysis
 from llmfinops.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "llmfinops.toml"
@@ -91,6 +92,7 @@ class Config:
     allocation: str = "proportional"
     owner_team: str | None = None
     adjustments: dict[str, float] = field(default_factory=dict)
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)  # [whatif] [agents] [savings]
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -174,6 +176,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         allocation=allocation,
         owner_team=str(owner_team) if owner_team else None,
         adjustments={str(k): float(v) for k, v in charge.get("adjustments", {}).items()},
+        analysis=parse_analysis(raw),
     )
 
 

@@ -426,6 +426,51 @@ def test_metric_top_spenders(con):
     )
 
 
+def _slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of y on x (regr_slope's definition), for the hand-worked cases."""
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def test_metric_agent_loops(con):
+    # Tasks (group of the first call): chat T1 (3 steps, 2.00, success), T2 (2 steps, 0.50, failed);
+    # search T3 (3 steps, 2.50, failure), T4 (1 step, 0.50, success), T5 (2 steps, 2.00, success).
+    # Fuller cases, a runaway included: tests/test_agent_loops.py.
+    ln = math.log
+    # chat: steps 2, 3 -> p50 2.5, p95 2 + 0.95 = 2.95; costs 0.5, 2.0 -> p50 1.25, p95 0.5 + 0.95 x 1.5.
+    #   top 5%: ceil(0.1) = 1 task, T1: 2.0 / 2.5. Index-1 input: c01 1,000, c04 500;
+    #   last index: c03 2,000, c05 500.
+    #   Growth over T1 (cum 1,000, 2,000, 4,000) and T2 (500, 1,000). Success 2-3 steps: 1 of 2.
+    #   Successful steps {3}: P99 3, none above; cost > $0.50: T1 -> 1 runaway. Cap ceil(0.95) -> 3: saves 0.
+    chat_growth = _slope(
+        [(0, ln(1000)), (ln(2), ln(2000)), (ln(3), ln(4000)), (0, ln(500)), (ln(2), ln(1000))]
+    )
+    # search: steps 1, 2, 3 -> p50 2, p95 2 + 0.9 = 2.9; costs 0.5, 2.0, 2.5 -> p50 2.0, p95 2.0 + 0.9 x 0.5.
+    #   top 5%: T3, 2.5 / 5.0. Index-1 input: 3,000, 1,000, 1,000; last: c11, c12, c14 all 1,000.
+    #   Growth over T3 (cum 3,000, 4,000, 5,000) and T5 (1,000, 2,000).
+    #   1 step: T4 succeeded; 2-3 steps: T5 yes, T3 no.
+    #   Successful steps {1, 2}: P99 1.99 -> T3, T5 by steps (and both over $0.50) -> 2.
+    #   Cap: the ceil(2 x 0.95) = 2nd of {1, 2} = 2; index > 2: c11 (0.50).
+    search_growth = _slope(
+        [(0, ln(3000)), (ln(2), ln(4000)), (ln(3), ln(5000)), (0, ln(1000)), (ln(2), ln(2000))]
+    )
+    check(
+        compute(con, "agent-loops", period=W47),
+        ("feature", "tasks", "steps_p50", "steps_p95", "steps_max", "cost_per_task_p50", "cost_per_task_p95",
+         "cost_per_task_max", "top5pct_cost_share", "input_tokens_step1", "input_tokens_last",
+         "context_growth_exponent", "success_rate_1", "success_rate_2_3", "success_rate_4_7",
+         "success_rate_8_15", "success_rate_16_plus", "runaway_tasks", "suggested_step_cap",
+         "step_cap_savings_usd", "cost_usd", "unpriced_calls"),
+        [
+            ("search", 3, 2.0, 2.9, 3, 2.0, 2.45, 2.5, 0.5, 5000 / 3, 1000.0, search_growth, 1.0, 0.5,
+             None, None, None, 2, 2, 0.5, 5.0, 0),
+            ("chat", 2, 2.5, 2.95, 3, 1.25, 0.5 + 0.95 * 1.5, 2.0, 0.8, 750.0, 1250.0, chat_growth, None, 0.5,
+             None, None, None, 1, 3, 0.0, 2.5, 0),
+        ],
+    )  # fmt: skip
+
+
 def test_shares_sum_to_one(con):
     for name, column in [
         ("spend", "share"),

@@ -104,9 +104,11 @@ def test_showback_sections_are_all_there(hostile_html):
         "Anomalies",
         "Budgets",
         "Data quality",
+        "Savings",
+        "Agents",
     ):
         assert f"</span>{title}</h2>" in html, title
-    assert len(svgs(html)) == 3  # spend by feature, daily by team, frontier trend
+    assert len(svgs(html)) == 4  # spend by feature, daily by team, frontier trend, agent steps
     # $1,234.56 for people; W47 spend = 4.50 + hostile 20 x .25 = 9.50; W46 1.50 + .50 = 2.00,
     # so ▲ (9.5 - 2) / 2 = 375.0%.
     assert "$9.50" in html and "▲ 375.0%" in html
@@ -145,6 +147,10 @@ SHOWBACK_FILES = {
     "change_usd,ratio,robust_z,direction",
     "showback_budgets.csv": "period,kind,name,budget_usd,mtd_usd,days_elapsed,days_in_month,projected_usd,"
     "budget_used,projected_vs_budget,status",
+    "showback_savings.csv": "period,kind,feature,team,savings_usd,monthly_savings_usd,share_of_feature_cost,"
+    "evidence,risk,whatif",
+    "showback_agent_steps.csv": "period,feature,step_index,tasks,cost_usd,mean_input_tokens",
+    "showback_runaway_tasks.csv": "period,feature,task_id,started_at,steps,cost_usd,outcome,why",
 }
 
 
@@ -167,6 +173,10 @@ def test_showback_csv_files(tmp_path: Path):
             "unpriced_by_model",
             "attribution",
             "quarantine",
+            "savings",
+            "agent_loops",
+            "agent_steps",
+            "runaway_tasks",
         )
     )
     for name, header in SHOWBACK_FILES.items():

@@ -64,7 +64,7 @@ def test_showback_w47_is_one_small_self_contained_file(w47: Path):
     assert w47.stat().st_size < MAX_BYTES
     assert "<script" not in html.lower()
     assert off_file_references(html) == []
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # spend by feature, daily by team, frontier trend, agent steps
 
 
 def test_same_warehouse_same_bytes(sample: Path, w47: Path, tmp_path: Path):

@@ -35,13 +35,21 @@ summarise          docs       interactive: iterations share an action_id, retrie
 search-answer      support    LLM gateway export (CSV, reported cost), app response cache, a
                               self-hosted ``acme-llama-70b-ft`` on ~8% of calls
 (none)             (none)     ad-hoc notebook calls by employees (users file gives their team)
+research-agent     platform   Sonnet 4 tasks re-sending their whole growing context (no prompt cache);
+                              ~1 in 18 tasks loops 28-40 steps and fails (runaway tasks); prompt
+                              research-v2 from 2026-11-16 takes ~2 more steps per task
+nightly-digest     docs       no user, Sonnet 4 calls never batched, ~6k-token instructions uncached
+extract            growth     gpt-4o with outputs of a few dozen tokens, ~3% runaway generations
+                              (3-8k tokens); response-cache hit rate ~35% -> ~10% on 2026-11-16
 =================  =========  ====================================================================
 
 Files: ``app-2026-10.jsonl.gz`` / ``app-2026-11.jsonl.gz`` / ``app-2026-11-22.jsonl`` (the main
 app's rotated log: chat, classify, agent, ad hoc), ``raw-responses.jsonl`` (summarise),
 ``batch-backfill.jsonl`` (epoch-second timestamps), ``gateway-export.csv`` (epoch-millisecond
-timestamps). Eight malformed lines (one per class), one exact duplicate line and one record
-re-exported in two files are planted; ``python tools/samplegen.py sample`` prints where.
+timestamps), ``agents-and-jobs.jsonl.gz`` (research-agent, nightly-digest, extract: the patterns
+agent-loops and savings find, planted by ``research_agent`` and ``savings_jobs``). Eight
+malformed lines (one per class), one exact duplicate line and one record re-exported in two
+files are planted; ``python tools/samplegen.py sample`` prints where.
 """
 
 from __future__ import annotations
@@ -167,7 +175,8 @@ ALNUM = string.ascii_letters + string.digits
 
 F_OCT, F_NOV, F_CUR = "app-2026-10.jsonl.gz", "app-2026-11.jsonl.gz", "app-2026-11-22.jsonl"
 F_RAW, F_BATCH, F_CSV = "raw-responses.jsonl", "batch-backfill.jsonl", "gateway-export.csv"
-SAMPLE_FILES = (F_OCT, F_NOV, F_CUR, F_RAW, F_BATCH, F_CSV)
+F_AGENTS = "agents-and-jobs.jsonl.gz"  # planted for agent-loops and savings (issues 13, 14)
+SAMPLE_FILES = (F_OCT, F_NOV, F_CUR, F_RAW, F_BATCH, F_CSV, F_AGENTS)
 NOV_1_MS = _ms(datetime(2026, 11, 1, tzinfo=UTC))
 NOV_22_MS = _ms(datetime(2026, 11, 22, tzinfo=UTC))
 
@@ -441,6 +450,103 @@ class Scenario:
             call.provider = PROVIDER[call.model]
         self.calls.append(call)
         return call
+
+    # -- planted for agent-loops and savings (issues 13, 14): agents-and-jobs.jsonl
+
+    def research_agent(self) -> None:
+        """research-agent (team platform, Sonnet 4, no prompt caching): each step re-sends the whole
+        growing context. Most tasks succeed in 3-8 steps; about 1 in 18 loops for 28-40 steps and
+        fails (the runaway tasks). Prompt research-v2 (from 2026-11-16) takes ~2 steps more per task."""
+        rng = random.Random(f"{self.seed}:research-agent")
+        ids = Ids(rng, self.seen)
+        model = "claude-sonnet-4-20250514"
+        for d in range(N_DAYS):
+            v2 = d >= ROUTING_REGRESSION_DAY
+            for _ in range(rng.randint(3, 5)):
+                user = self.pick_user(rng, d, "paying")
+                runaway = rng.random() < 1 / 18
+                steps = rng.randint(28, 40) if runaway else rng.randint(3, 8) + (2 if v2 else 0)
+                ending = "failure" if runaway else pick(rng, (("success", 0.9), ("failure", 0.1)))
+                task, session = ids.local("task_"), ids.local("sess_")
+                ctx = 6000 + rng.randrange(0, 800)
+                t = START_MS + d * DAY_MS + rng.randrange(8 * HOUR_MS, 18 * HOUR_MS)
+                for step in range(1, steps + 1):
+                    out = lognorm(rng, 260, 0.4, 60, 900)
+                    self.add(
+                        file="agents",
+                        ts_style="z",
+                        ts_ms=t,
+                        model=model,
+                        provider="anthropic",
+                        request_id=ids.provider("anthropic"),
+                        input_tokens=ctx,
+                        output_tokens=out,
+                        user_id=user.user_id,
+                        team="platform",
+                        feature="research-agent",
+                        task_id=task,
+                        session_id=session,
+                        step=step,
+                        task_outcome=ending if step == steps else None,
+                        latency_ms=latency(rng, model, out, 600),
+                        prompt_version="research-v2" if v2 else "research-v1",
+                        tags={"env": "prod", "region": user.region},
+                    )
+                    t += rng.randrange(4000, 20_000)
+                    ctx += out + rng.randrange(700, 1300)  # the tool result and the answer go back in
+
+    def savings_jobs(self) -> None:
+        """Two features whose levers are known. nightly-digest (team docs, no user): Sonnet 4 calls
+        sent one by one, never batched, each re-sending the same ~6k-token instructions uncached.
+        extract (team growth): gpt-4o answering in a few dozen tokens, ~3% of generations run away
+        to thousands of tokens, and its response-cache hit rate falls from ~35% to ~10% on
+        2026-11-16 (a cache-key change)."""
+        rng = random.Random(f"{self.seed}:savings-jobs")
+        ids = Ids(rng, self.seen)
+        for d in range(N_DAYS):
+            t = START_MS + d * DAY_MS + HOUR_MS + rng.randrange(20 * MIN_MS)
+            for _ in range(rng.randint(12, 16)):
+                t += rng.randrange(20_000, 120_000)
+                out = lognorm(rng, 550, 0.3, 200, 1200)
+                self.add(
+                    file="agents",
+                    ts_style="z",
+                    ts_ms=t,
+                    model="claude-sonnet-4-20250514",
+                    provider="anthropic",
+                    request_id=ids.provider("anthropic"),
+                    input_tokens=6200 + lognorm(rng, 1800, 0.5, 300, 9000),
+                    output_tokens=out,
+                    team="docs",
+                    feature="nightly-digest",
+                    latency_ms=latency(rng, "claude-sonnet-4-20250514", out, 600),
+                    prompt_version="digest-v3",
+                    tags={"env": "prod", "job": "nightly-digest"},
+                )
+            hit_rate = 0.35 if d < ROUTING_REGRESSION_DAY else 0.10
+            for _ in range(volume(rng, d, 80)):
+                user = self.pick_user(rng, d)
+                ts = day_time(rng, d)
+                hit = rng.random() < hit_rate
+                runaway = not hit and rng.random() < 0.03
+                out = rng.randint(3000, 8000) if runaway else lognorm(rng, 35, 0.5, 5, 200)
+                self.add(
+                    file="agents",
+                    ts_style="z",
+                    ts_ms=ts,
+                    model="gpt-4o",
+                    provider="openai",
+                    request_id=ids.provider("openai"),
+                    input_tokens=lognorm(rng, 3800, 0.3, 1500, 9000),
+                    output_tokens=out,
+                    user_id=user.user_id,
+                    team="growth",
+                    feature="extract",
+                    response_cache_hit=hit,
+                    latency_ms=5 if hit else latency(rng, "gpt-4o", out, 300),
+                    prompt_version="extract-v1",
+                    tags={"env": "prod", "region": user.region, "app_version": app_version(d)},
+                )
 
     # -- the main app: chat (+ classify gate), classify triage, agent, ad hoc
 
@@ -1108,12 +1214,14 @@ class Scenario:
         self.summarise()
         self.backfill()
         self.search()
+        self.research_agent()
+        self.savings_jobs()
         # the app's rotated files
         for c in self.calls:
             if c.file == "app":
                 c.file = F_OCT if c.ts_ms < NOV_1_MS else (F_NOV if c.ts_ms < NOV_22_MS else F_CUR)
             else:
-                c.file = {"raw": F_RAW, "batch": F_BATCH, "csv": F_CSV}[c.file]
+                c.file = {"raw": F_RAW, "batch": F_BATCH, "csv": F_CSV, "agents": F_AGENTS}[c.file]
         self.calls.sort(key=lambda c: (c.ts_ms, c.seq))
 
 
@@ -1345,6 +1453,8 @@ def build_sample(seed: int = SAMPLE_SEED) -> Sample:
     batch_lines.insert(at, compact(bad["negative"]))
     planted.append(Planted(F_BATCH, at + 1, "negative tokens"))
     jsonl(F_BATCH, batch_lines)
+
+    jsonl(F_AGENTS, [compact(native_obj(c)) for c in by_file[F_AGENTS]])
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -46,4 +46,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "llmfinops.cli.export_cmd",
         "Write the period's priced calls as FinOps FOCUS 1.3 (or 1.2) cost rows, for FinOps tools and BI.",
     ),
+    "whatif": (
+        "llmfinops.cli.whatif_cmd",
+        "Re-price the period's stored calls under a scenario and show what it would save, per group.",
+    ),
+    "savings": (
+        "llmfinops.cli.savings_cmd",
+        "List the period's savings opportunities, largest first, with evidence, risk and the whatif.",
+    ),
 }

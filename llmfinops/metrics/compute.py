@@ -12,6 +12,7 @@ from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
+AGENT_BUDGET_VARIABLE = "agents_task_budget_usd"
 GROUP_COLUMN = "group"  # what the SQL files call the grouping key
 
 
@@ -38,6 +39,7 @@ def compute(
             f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
         )
     set_tier_economics(con, config)
+    set_agent_budget(con, config)
     sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
     table = sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
     return name_group_column(table, chosen)
@@ -58,6 +60,12 @@ def name_group_column(table: pa.Table, group_by: str) -> pa.Table:
     if group_by == "none" or group_by in table.column_names:
         return table.remove_column(index)
     return table.rename_columns([group_by if i == index else n for i, n in enumerate(table.column_names)])
+
+
+def set_agent_budget(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """``[agents] task_budget_usd`` for agent-loops, as a session variable (unset: the SQL's 0.50)."""
+    budget = config.analysis.task_budget_usd if config else None
+    con.execute(f"SET VARIABLE {AGENT_BUDGET_VARIABLE} = CAST($b AS DOUBLE)", {"b": budget})
 
 
 def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:

@@ -23,6 +23,13 @@ MONEY = frozenset(
         "p50",
         "p95",
         "max",
+        "whatif_cost_usd",
+        "savings_usd",
+        "monthly_savings_usd",
+        "cost_per_task_p50",
+        "cost_per_task_p95",
+        "cost_per_task_max",
+        "step_cap_savings_usd",
     }
 )
 PERCENT = frozenset(
@@ -35,9 +42,28 @@ PERCENT = frozenset(
         "response_cache_hit_rate",
         "prompt_cache_token_rate",
         "prompt_cache_request_rate",
+        "savings_share",
+        "share_of_feature_cost",
+        "top5pct_cost_share",
+        "success_rate_1",
+        "success_rate_2_3",
+        "success_rate_4_7",
+        "success_rate_8_15",
+        "success_rate_16_plus",
     }
 )
-RATIO = frozenset({"output_token_ratio", "avg_steps", "calls_per_action"})
+RATIO = frozenset(
+    {
+        "output_token_ratio",
+        "avg_steps",
+        "calls_per_action",
+        "steps_p50",
+        "steps_p95",
+        "context_growth_exponent",
+        "input_tokens_step1",
+        "input_tokens_last",
+    }
+)
 NULL_GROUP = "NULL"  # how a NULL dimension value is shown
 # Columns that hold a dimension value: the grouping key is named after its dimension.
 GROUP_KEYS = frozenset({"group", "user_id", *DIMENSIONS})

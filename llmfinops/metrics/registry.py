@@ -82,6 +82,11 @@ METRICS: dict[str, MetricSpec] = {
             "Most expensive users (or groups), ranked, with cumulative share.",
             ("user_id", *GROUP_BYS),
         ),
+        _spec(
+            "agent-loops",
+            "feature",
+            "Agent tasks: steps, cost per task, context growth, success by length, runaways, step cap.",
+        ),
     )
 }
 

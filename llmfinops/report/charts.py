@@ -245,3 +245,32 @@ def team_charges(rows: list[dict[str, Any]]) -> Markup | None:
         ax.set_title("Charge per team")
         ax.legend(loc="lower right")
         return to_svg(fig, "team-charges")
+
+
+def agent_steps(rows: list[dict[str, Any]]) -> Markup | None:
+    """Two panels by step index, one line per agent feature: what the calls at that index cost,
+    and how much input they sent on average (a steep line is a context that keeps growing)."""
+    features = sorted({r["feature"] for r in rows}, key=lambda f: str(f))
+    if not features:
+        return None
+    palette = colours(features)
+    with matplotlib.rc_context(STYLE):
+        fig = _figure(3.4)
+        cost_ax, input_ax = fig.subplots(1, 2)
+        for feature in features:
+            mine = [r for r in rows if r["feature"] == feature]
+            steps = [r["step_index"] for r in mine]
+            cost_ax.plot(steps, [r["cost_usd"] for r in mine], color=palette[feature], label=label(feature))
+            tokens = [
+                (r["step_index"], r["mean_input_tokens"]) for r in mine if r["mean_input_tokens"] is not None
+            ]
+            if tokens:
+                input_ax.plot(*zip(*tokens, strict=True), color=palette[feature], label=label(feature))
+        _usd_axis(cost_ax.yaxis)
+        cost_ax.set_xlabel("Step index")
+        cost_ax.set_title("Cost at each step (all tasks)")
+        input_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+        input_ax.set_xlabel("Step index")
+        input_ax.set_title("Mean input tokens at each step")
+        input_ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="feature")
+        return to_svg(fig, "agent-steps")

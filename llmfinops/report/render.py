@@ -47,6 +47,7 @@ CHARTS: dict[str, dict[str, tuple[Callable[[list[dict]], Markup | None], str]]] 
         "spend_by_feature": (charts.spend_by_feature, "spend_by_team_feature"),
         "daily_by_team": (charts.daily_by_team, "daily_spend_by_team"),
         "frontier_trend": (charts.frontier_trend, "tier_mix_trend"),
+        "agent_steps": (charts.agent_steps, "agent_steps"),
     },
     "chargeback": {"team_charges": (charts.team_charges, "chargeback_summary")},
 }

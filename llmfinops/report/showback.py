@@ -17,6 +17,7 @@ from llmfinops.config import Config
 from llmfinops.metrics import compute
 from llmfinops.metrics.compute import set_tier_economics
 from llmfinops.metrics.period import Period
+from llmfinops.report.agents_savings import agents_and_savings
 from llmfinops.report.model import ReportData, describe, period_params
 
 TOP_N = 10  # rows of the top-spender tables
@@ -74,6 +75,8 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "quarantine": sqlfiles.run(con, "report_quarantine", params),
     }
     headline = tables["headline"].to_pylist()[0]
+    extra_tables, extra_facts = agents_and_savings(con, period, config, headline["cost_usd"] or 0.0)
+    tables.update(extra_tables)
     previous = period.previous()
     facts = {
         "calls": headline["calls"],
@@ -88,5 +91,6 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "has_budgets": bool(config.team_budgets or config.feature_budgets),
         "has_tier_economics": bool(config.user_tiers),
         "last_call_at": headline["last_call_at"],
+        **extra_facts,
     }
     return ReportData("showback", period, previous, tables, facts)

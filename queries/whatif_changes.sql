@@ -1,0 +1,209 @@
+-- whatif changes: the calls of a period a scenario changes, as the scenario leaves them.
+--
+-- Parameters:
+--   $since     TIMESTAMPTZ  start, inclusive        $until  TIMESTAMPTZ  end, exclusive
+--   $group_by  VARCHAR      dimension of the groups (as in every metric; from STORED values)
+--   $w         DECIMAL      [whatif] cache_writes_per_read: cache-write tokens per extra token read
+--   $has_step_cap BOOLEAN   whether any rule is a step cap (the step index is computed only then)
+--   $scope_feature, $scope_team, $scope_model, $scope_model_tier, $scope_provider,
+--   $scope_prompt_version  VARCHAR[]  the values the rules name per dimension: a call no rule can
+--                          match is skipped at the scan, before its other columns are read
+-- Input relations: `calls` (through calls_in_period), `whatif_rules` (one row per option:
+-- ord, kind, dim, value, n, share), `whatif_targets(ord, model, provider)` (queries/whatif_targets.sql),
+-- `batch_discounts(provider, discount)`.
+--
+-- A rule applies to a call when the call's STORED value of the rule's dimension equals the
+-- rule's value; of several rules of one kind that apply, the last one given wins. The kinds
+-- apply in this order, each to the call as the kinds before left it:
+--   step_cap K     index = row_number() over the task's calls in the period ordered by
+--                  (ts, step, call_id); a call with index > K is dropped (costs 0). No task_id: untouched.
+--   context_cap N  input' = min(input, N); cached, cache writes (and their 1-hour part) scaled by
+--                  input'/input, each floored; the rest of input' is uncached. The price join then
+--                  re-evaluates the context band from input'.
+--   output_cap N   output' = min(output, N); reasoning' = min(reasoning, output').
+--   cache SHARE    cached' = max(cached, floor(SHARE x input)); writes' = min(input - cached',
+--                  writes + round((cached' - cached) x $w)) (half away from zero); the 1-hour part
+--                  is min(its value, writes'). SHARE and $w are DECIMAL, so the floor is exact.
+--   route MODEL    provider and model become the target's (calls already on it are unchanged); a
+--                  batch call whose target provider has no batch rate is priced at the standard
+--                  rate and is `not_applicable`.
+--   batch          a call that is not batched becomes batched when its provider has a batch rate;
+--                  else it is unchanged and `not_applicable`.
+-- A response-cache hit reached no model: only a step cap changes it (it stays free either way).
+--
+-- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
+-- ts, provider, model, the token counts and batch flag as the scenario leaves them,
+-- response_cache_hit, and cost_usd NULL (so it is priced from the catalog, reported or not);
+-- plus
+--   grp             VARCHAR  the call's group (stored values)
+--   stored_cost     DOUBLE   the stored cost_usd (NULL: unpriced)
+--   change          VARCHAR  dropped (by a step cap) | changed (tokens, model or batch) |
+--                            unchanged (only not applicable)
+--   not_applicable  BOOLEAN  a rule applied that the call's provider has no rate for
+WITH rules AS (
+    SELECT coalesce(list(struct_pack(
+        ord := r.ord, kind := r.kind, dim := r.dim, value := r.value, n := r.n, share := r.share,
+        model := t.model, provider := t.provider
+    ) ORDER BY r.ord), []) AS rl
+    FROM whatif_rules AS r
+    LEFT JOIN whatif_targets AS t ON t.ord = r.ord
+),
+-- Rules are matched once per distinct combination of the scope dimensions, not once per call.
+scopes AS (
+    SELECT DISTINCT feature, team, model, model_tier, provider, prompt_version
+    FROM calls_in_period($since, $until, $group_by)
+    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), feature)
+        OR list_contains(CAST($scope_team AS VARCHAR[]), team)
+        OR list_contains(CAST($scope_model AS VARCHAR[]), model)
+        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), model_tier)
+        OR list_contains(CAST($scope_provider AS VARCHAR[]), provider)
+        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), prompt_version)
+),
+scope_hits AS (
+    SELECT
+        s.*,
+        list_filter(rules.rl, lambda r: r.value = CASE r.dim
+            WHEN 'feature' THEN s.feature
+            WHEN 'team' THEN s.team
+            WHEN 'model' THEN s.model
+            WHEN 'model_tier' THEN s.model_tier
+            WHEN 'provider' THEN s.provider
+            WHEN 'prompt_version' THEN s.prompt_version
+        END) AS hits
+    FROM scopes AS s, rules
+),
+scope_rules AS (
+    SELECT
+        coalesce(feature, '') AS feature_key, coalesce(team, '') AS team_key, coalesce(model, '') AS model_key,
+        coalesce(model_tier, '') AS model_tier_key, coalesce(provider, '') AS provider_key,
+        coalesce(prompt_version, '') AS prompt_version_key,
+        list_filter(hits, lambda r: r.kind = 'step_cap')[-1].n AS step_cap,
+        list_filter(hits, lambda r: r.kind = 'context_cap')[-1].n AS context_cap,
+        list_filter(hits, lambda r: r.kind = 'output_cap')[-1].n AS output_cap,
+        list_filter(hits, lambda r: r.kind = 'cache')[-1].share AS cache_share,
+        list_filter(hits, lambda r: r.kind = 'route')[-1] AS route,
+        len(list_filter(hits, lambda r: r.kind = 'batch')) > 0 AS batch_rule
+    FROM scope_hits
+    WHERE len(hits) > 0
+),
+-- The step index over ALL of a task's calls in the period, whatever the rules' scopes; joined
+-- only when a rule is a step cap (else the join folds away and no call_id is read).
+step_index AS (
+    SELECT call_id, row_number() OVER (PARTITION BY task_id ORDER BY ts, step, call_id) AS step_index
+    FROM calls_in_period($since, $until, $group_by)
+    WHERE $has_step_cap AND task_id IS NOT NULL
+),
+-- Only the columns used: reading every column of the period (tags above all) would cost more
+-- than the whole re-pricing.
+picked AS (
+    SELECT
+        c.grp, c.ts, c.provider, c.model, c.input_tokens, c.cached_input_tokens,
+        c.cache_write_tokens, c.cache_write_1h_tokens, c.output_tokens, c.reasoning_tokens, c.batch,
+        c.response_cache_hit, c.cost_usd, coalesce(c.response_cache_hit, false) AS hit,
+        r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route, r.batch_rule,
+        s.step_index
+    FROM calls_in_period($since, $until, $group_by) AS c
+    -- a plain equi-join on the scope columns (NULL as an empty string, which no logged value is:
+    -- ingest stores empty strings as NULL) hashes faster than IS NOT DISTINCT FROM
+    JOIN scope_rules AS r
+        ON r.feature_key = coalesce(c.feature, '') AND r.team_key = coalesce(c.team, '')
+        AND r.model_key = coalesce(c.model, '') AND r.model_tier_key = coalesce(c.model_tier, '')
+        AND r.provider_key = coalesce(c.provider, '') AND r.prompt_version_key = coalesce(c.prompt_version, '')
+    LEFT JOIN step_index AS s ON $has_step_cap AND s.call_id = c.call_id
+    -- the scopes' filter again, so only the calls in scope reach the join
+    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), c.feature)
+        OR list_contains(CAST($scope_team AS VARCHAR[]), c.team)
+        OR list_contains(CAST($scope_model AS VARCHAR[]), c.model)
+        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), c.model_tier)
+        OR list_contains(CAST($scope_provider AS VARCHAR[]), c.provider)
+        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), c.prompt_version)
+),
+capped AS (
+    SELECT
+        *,
+        coalesce(step_index > step_cap, false) AS dropped,
+        CASE WHEN NOT hit AND input_tokens > context_cap THEN context_cap ELSE input_tokens END AS in1
+    FROM picked
+),
+context AS (
+    SELECT
+        *,
+        CASE WHEN in1 < input_tokens THEN cached_input_tokens * in1 // input_tokens ELSE cached_input_tokens END
+            AS cached1,
+        CASE WHEN in1 < input_tokens THEN cache_write_tokens * in1 // input_tokens ELSE cache_write_tokens END
+            AS writes1,
+        CASE WHEN in1 < input_tokens THEN cache_write_1h_tokens * in1 // input_tokens ELSE cache_write_1h_tokens END
+            AS writes1h1,
+        CASE WHEN NOT hit AND output_tokens > output_cap THEN output_cap ELSE output_tokens END AS out2
+    FROM capped
+),
+cached AS (
+    SELECT
+        *,
+        CASE WHEN NOT hit AND cache_share IS NOT NULL
+            THEN greatest(cached1, CAST(floor(cache_share * in1) AS BIGINT))
+            ELSE cached1
+        END AS cached3
+    FROM context
+),
+written AS (
+    SELECT
+        *,
+        CASE WHEN cached3 > cached1
+            THEN least(in1 - cached3, writes1 + CAST(round((cached3 - cached1) * CAST($w AS DECIMAL(18, 6))) AS BIGINT))
+            ELSE writes1
+        END AS writes3
+    FROM cached
+),
+routed AS (
+    SELECT
+        w.*,
+        NOT w.hit AND w.route IS NOT NULL
+            AND (w.route.model IS DISTINCT FROM w.model OR w.route.provider IS DISTINCT FROM w.provider)
+            AS rerouted
+    FROM written AS w
+),
+final AS (
+    SELECT
+        r.*,
+        CASE WHEN r.rerouted THEN r.route.provider ELSE r.provider END AS provider4,
+        CASE WHEN r.rerouted THEN r.route.model ELSE r.model END AS model4
+    FROM routed AS r
+),
+judged AS (
+    SELECT
+        f.*,
+        b.discount IS NOT NULL AS has_batch_rate,
+        NOT f.hit AND f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NOT NULL AS batched,
+        NOT f.hit AND (
+            (f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NULL)
+            OR (f.rerouted AND coalesce(f.batch, false) AND b.discount IS NULL)
+        ) AS not_applicable
+    FROM final AS f
+    LEFT JOIN batch_discounts AS b ON b.provider = f.provider4
+)
+SELECT
+    ts,
+    provider4 AS provider,
+    model4 AS model,
+    in1 AS input_tokens,
+    cached3 AS cached_input_tokens,
+    writes3 AS cache_write_tokens,
+    least(writes1h1, writes3) AS cache_write_1h_tokens,
+    out2 AS output_tokens,
+    CASE WHEN out2 < output_tokens THEN least(reasoning_tokens, out2) ELSE reasoning_tokens END AS reasoning_tokens,
+    coalesce(batch, false) OR batched AS batch,
+    response_cache_hit,
+    CAST(NULL AS DOUBLE) AS cost_usd,
+    grp,
+    cost_usd AS stored_cost,
+    CASE
+        WHEN dropped THEN 'dropped'
+        WHEN rerouted OR batched OR in1 <> input_tokens OR cached3 <> cached_input_tokens
+            OR writes3 <> cache_write_tokens OR out2 <> output_tokens THEN 'changed'
+        ELSE 'unchanged'
+    END AS change,
+    not_applicable
+FROM judged
+WHERE dropped OR rerouted OR batched OR not_applicable OR in1 <> input_tokens
+    OR cached3 <> cached_input_tokens OR writes3 <> cache_write_tokens OR out2 <> output_tokens

@@ -46,7 +46,8 @@
 --   PricingCategory                  VARCHAR  'Standard'
 --   PricingQuantity                  DOUBLE   tokens / 1,000,000; PricingUnit VARCHAR '1000000 Tokens'
 --   ProviderName                     VARCHAR  provider display name ('Self-hosted' when none)
---   PublisherName                    VARCHAR  who made the model (Anthropic for Claude on Bedrock)
+--   PublisherName                    VARCHAR  who made the model, from its id without a gateway's vendor/
+--                                             prefix (Anthropic for Claude on Bedrock or OpenRouter)
 --   ServiceCategory                  VARCHAR  'AI and Machine Learning'; ServiceSubcategory 'Generative AI'
 --   ServiceName                      VARCHAR  'OpenAI API', 'Anthropic API', 'Gemini API', 'Amazon Bedrock', ...
 --   SkuId                            VARCHAR  '<provider>:<model>:<token class>'
@@ -225,6 +226,8 @@ named AS (
             ELSE 'Tokens'
         END AS meter,
         coalesce(provider, 'self-hosted') || ':' || model || ':' || token_class AS sku_id,
+        -- A gateway's model id names its vendor first ('anthropic/claude-haiku-4.5'): match the rest.
+        regexp_replace(model, '^[a-z0-9._-]+/', '') AS model_bare,
         tokens / 1e6 AS pricing_quantity,
         -- A 'total' row has no published price: its rate is what the calls cost.
         coalesce(list_unit, billed / nullif(tokens / 1e6, 0), 0) AS list_unit_price,
@@ -259,16 +262,16 @@ SELECT
     '1000000 Tokens' AS PricingUnit,
     provider_name AS ProviderName,
     CASE
-        WHEN regexp_matches(model, '^(ft:)?(gpt-|o[1-9]|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
+        WHEN regexp_matches(model_bare, '^(ft:)?(gpt-|o[1-9]|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
             THEN 'OpenAI'
-        WHEN regexp_matches(model, '^claude') THEN 'Anthropic'
-        WHEN regexp_matches(model, '^(gemini|gemma)') THEN 'Google'
-        WHEN regexp_matches(model, '^(llama|meta-llama)') THEN 'Meta'
-        WHEN regexp_matches(model, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'Mistral AI'
-        WHEN regexp_matches(model, '^command') THEN 'Cohere'
-        WHEN regexp_matches(model, '^deepseek') THEN 'DeepSeek'
-        WHEN regexp_matches(model, '^grok') THEN 'xAI'
-        WHEN regexp_matches(model, '^(amazon|nova|titan)') THEN 'Amazon Web Services'
+        WHEN regexp_matches(model_bare, '^claude') THEN 'Anthropic'
+        WHEN regexp_matches(model_bare, '^(gemini|gemma)') THEN 'Google'
+        WHEN regexp_matches(model_bare, '^(llama|meta-llama)') THEN 'Meta'
+        WHEN regexp_matches(model_bare, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'Mistral AI'
+        WHEN regexp_matches(model_bare, '^command') THEN 'Cohere'
+        WHEN regexp_matches(model_bare, '^deepseek') THEN 'DeepSeek'
+        WHEN regexp_matches(model_bare, '^grok') THEN 'xAI'
+        WHEN regexp_matches(model_bare, '^(amazon|nova|titan)') THEN 'Amazon Web Services'
         ELSE provider_name
     END AS PublisherName,
     'AI and Machine Learning' AS ServiceCategory,

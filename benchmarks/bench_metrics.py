@@ -1,11 +1,13 @@
-"""All nine metrics for one month over a large store, next to a bare DuckDB GROUP BY.
+"""Every metric for one month over a large store, and `llmfinops check`, next to a bare DuckDB GROUP BY.
 
-    python benchmarks/bench_metrics.py --warehouse /tmp/bench10m/wh
+    python benchmarks/bench_metrics.py --warehouse /tmp/bench10m/wh [--config examples/llmfinops.toml]
 
 Point it at a warehouse made by bench_ingest.py (or any warehouse). Prints the time of each
 metric for one calendar month through the library (what `llmfinops metrics` runs), the total,
 a bare `SELECT feature, sum(cost_usd) ... GROUP BY feature` over the same Parquet files, and
-how many day files a one-week query opens (DuckDB's EXPLAIN ANALYZE "Scanning Files").
+how many day files a one-week query opens (DuckDB's EXPLAIN ANALYZE "Scanning Files"), and
+the time of the nightly guardrail check (the config's rules and the built-ins) for the month's
+last day and for the whole month.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from datetime import timedelta
 
 import duckdb
 
+from llmfinops.config import load_config
+from llmfinops.guardrails.run import run_check
 from llmfinops.metrics import METRICS, compute, resolve_period
+from llmfinops.metrics.period import between
 from llmfinops.store import Warehouse, connect
 
 
@@ -31,6 +36,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warehouse", required=True)
     parser.add_argument("--month", default=None, help="YYYY-MM (default: the store's busiest month)")
+    parser.add_argument(
+        "--config", default=None, help="config whose [[alerts]] the check times (default: none)"
+    )
     args = parser.parse_args()
 
     wh = Warehouse.at(args.warehouse)
@@ -50,7 +58,7 @@ def main() -> None:
         seconds, table = timed(lambda n=name: compute(con, n, period=period))
         total += seconds
         print(f"  {name:20s} {seconds * 1000:8.0f} ms  ({table.num_rows} rows)")
-    print(f"all nine metrics      {total * 1000:8.0f} ms")
+    print(f"all {len(METRICS)} metrics       {total * 1000:8.0f} ms")
 
     glob = str(wh.calls_dir / "day=*" / "*.parquet")
     bare = duckdb.connect()
@@ -61,6 +69,15 @@ def main() -> None:
         ).fetchall()
     )
     print(f"bare GROUP BY feature {seconds * 1000:8.0f} ms  (all {calls:,} rows)")
+
+    config = load_config(args.config)
+    last_day = between(period.until.date() - timedelta(days=1), period.until.date())
+    for span in (last_day, period):
+        seconds, result = timed(lambda s=span: run_check(con, s, config))
+        print(
+            f"check {span.label:15s} {seconds * 1000:8.0f} ms  "
+            f"({result.rules} rules, {result.builtins} built-ins, {len(result.breaches)} breaches)"
+        )
 
     # a full ISO week inside the month: the last one before its 15th
     week = resolve_period(None, None, None, period.since.date() + timedelta(days=14))

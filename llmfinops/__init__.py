@@ -6,6 +6,7 @@ The library is usable without the CLI::
     wh = Warehouse.at("llmfinops-data")
     summary = ingest_paths(wh, ["sample_logs/"], config=load_config("examples/llmfinops.toml"))
     con = connect(wh)  # DuckDB with the calls/prices/quarantine views and the metric macros
+    result = run_check(con, resolve_period("yesterday", None, None), load_config())  # guardrails
 
 ``import llmfinops`` stays light (no typer or rich); the names below load on first use.
 """
@@ -28,6 +29,7 @@ _PUBLIC = {
     "load_config": "llmfinops.config",
     "compute": "llmfinops.metrics",
     "resolve_period": "llmfinops.metrics",
+    "run_check": "llmfinops.guardrails.run",
 }
 
 __all__ = ["LlmFinopsError", "__version__", *_PUBLIC]

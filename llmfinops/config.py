@@ -28,6 +28,29 @@ current directory; without one every setting has its default. Example (all keys 
     arpu_usd_month = 20.0                   # revenue per user per month → cost_to_arpu
     user_ceiling_usd = 4.0                  # per-user cost ceiling for the period (budget usage)
 
+    [features.chat]                         # revenue per feature -> inference-margin (one of:)
+    revenue_usd_month = 3000.0              # prorated: x period days / 30
+    # revenue_usd_per_action = 0.02         # x the feature's actions in the period
+    # revenue_usd_per_task = 0.99           # x the feature's tasks in the period
+
+    [features.classify]
+    gate_for = "chat"                       # classify is a gate in front of chat -> gate-intercept
+
+    [[alerts]]                              # rules for `llmfinops check` (llmfinops/guardrails/rules.py)
+    name = "chat margin"
+    metric = "inference-margin"
+    column = "margin"
+    by = "feature"
+    where = "chat"
+    op = "<"
+    threshold = 0.40
+    severity = "critical"
+
+    [check]                                 # the built-in checks
+    max_unpriced_calls = 0                  # warn when more calls than this are unpriced
+    max_quarantined_records = 0
+    disable = ["silent source"]
+
     [budgets]
     team = { growth = 1500.0 }              # monthly USD
     feature = { chat = 800.0 }
@@ -51,6 +74,7 @@ from typing import Any
 
 from llmfinops.analysis_settings import AnalysisSettings, parse_analysis
 from llmfinops.errors import ConfigError
+from llmfinops.guardrails.rules import AlertRule, CheckSettings, parse_alerts, parse_check
 
 DEFAULT_CONFIG_NAME = "llmfinops.toml"
 ALLOCATION_RULES = ("proportional", "even", "owner")
@@ -76,6 +100,19 @@ class TierEconomics:
     user_ceiling_usd: float | None = None
 
 
+REVENUE_KEYS = ("revenue_usd_month", "revenue_usd_per_action", "revenue_usd_per_task")
+
+
+@dataclass(frozen=True)
+class FeatureEconomics:
+    """``[features.NAME]``: at most one way the feature earns, and the feature it gates."""
+
+    revenue_usd_month: float | None = None
+    revenue_usd_per_action: float | None = None
+    revenue_usd_per_task: float | None = None
+    gate_for: str | None = None
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
@@ -92,6 +129,9 @@ class Config:
     allocation: str = "proportional"
     owner_team: str | None = None
     adjustments: dict[str, float] = field(default_factory=dict)
+    features: dict[str, FeatureEconomics] = field(default_factory=dict)
+    alerts: tuple[AlertRule, ...] = ()
+    check: CheckSettings = field(default_factory=CheckSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)  # [whatif] [agents] [savings]
 
     def pricing_fingerprint(self) -> str:
@@ -176,7 +216,31 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         allocation=allocation,
         owner_team=str(owner_team) if owner_team else None,
         adjustments={str(k): float(v) for k, v in charge.get("adjustments", {}).items()},
+        features={str(name): _feature(str(name), f) for name, f in _table(raw, "features").items()},
+        alerts=parse_alerts(raw.get("alerts", [])),
+        check=parse_check(raw.get("check", {})),
         analysis=parse_analysis(raw),
+    )
+
+
+def _feature(name: str, raw: Any) -> FeatureEconomics:
+    where = f"features.{name}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[{where}] must be a table")
+    unknown = set(raw) - {*REVENUE_KEYS, "gate_for"}
+    if unknown:
+        raise ConfigError(
+            f"[{where}] has unknown key(s) {sorted(unknown)}; known: {[*REVENUE_KEYS, 'gate_for']}"
+        )
+    given = [k for k in REVENUE_KEYS if k in raw]
+    if len(given) > 1:
+        raise ConfigError(f"[{where}] has {' and '.join(given)}: give at most one revenue key per feature")
+    gate_for = raw.get("gate_for")
+    if gate_for is not None and (not isinstance(gate_for, str) or not gate_for or gate_for == name):
+        raise ConfigError(f"{where}.gate_for must name another feature, not {gate_for!r}")
+    return FeatureEconomics(
+        **{k: _opt_float(raw.get(k), f"{where}.{k}") for k in REVENUE_KEYS},
+        gate_for=gate_for,
     )
 
 

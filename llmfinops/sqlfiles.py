@@ -46,6 +46,23 @@ def header(name: str) -> str:
     return "\n".join(lines)
 
 
+_OUTPUT_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\s+([A-Z][A-Z0-9_]*(?:\[\])?)(?:\s|$)")
+
+
+def output_types(name: str) -> dict[str, str]:
+    """The output columns a query's header lists, in order, with their SQL types: the lines
+    after its ``Output`` line that start with a column name and a type (``group  VARCHAR  …``)."""
+    lines = header(name).splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Output")), len(lines))
+    found = (_OUTPUT_COLUMN.match(line) for line in lines[start + 1 :])
+    return {m.group(1): m.group(2) for m in found if m}
+
+
+def output_columns(name: str) -> tuple[str, ...]:
+    """The output column names of ``output_types``, in order."""
+    return tuple(output_types(name))
+
+
 def params_of(sql: str) -> set[str]:
     """Named parameters a SQL text uses (``$name``), ignoring comments."""
     body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())

@@ -12,7 +12,8 @@
 -- Only calls with a user_id. A user's period cost is the priced cost of their calls in the
 -- period that carry that tier (a user seen under two tiers counts in both). The ceiling is
 -- compared with the period's cost as it is (config: "per-user cost ceiling for the period").
--- Active users, cost per active user, P95 and cost_to_arpu are metric_cost_per_tier.
+-- Active users, cost per active user, P95 and cost_to_arpu are metric_cost_per_tier; users at
+-- the ceiling and their share are metric_budget_usage.
 --
 -- Output, one row per tier with users in either period (NULL tier is a row); most expensive first:
 --   user_tier                  VARCHAR  tier (NULL: users without one)
@@ -44,21 +45,7 @@ economics AS (
         recursive := true
     )
 ),
-user_costs AS (
-    SELECT user_tier, user_id, coalesce(sum(cost_usd), 0) AS cost_usd
-    FROM calls_in_period($since, $until, 'none')
-    WHERE user_id IS NOT NULL
-    GROUP BY ALL
-),
-ceilings AS (
-    SELECT
-        user_costs.user_tier,
-        count(*) FILTER (WHERE user_costs.cost_usd >= economics.user_ceiling_usd) AS users_at_ceiling
-    FROM user_costs
-    JOIN economics ON economics.user_tier = user_costs.user_tier
-    WHERE economics.user_ceiling_usd IS NOT NULL
-    GROUP BY ALL
-)
+usage AS (FROM metric_budget_usage(CAST($since AS TIMESTAMPTZ), CAST($until AS TIMESTAMPTZ)))
 SELECT
     t."group" AS user_tier,
     coalesce(cur.active_users, 0) AS active_users,
@@ -72,13 +59,12 @@ SELECT
     cur.cost_to_arpu,
     prev.cost_to_arpu AS prev_cost_to_arpu,
     economics.user_ceiling_usd,
-    CASE WHEN economics.user_ceiling_usd IS NOT NULL THEN coalesce(ceilings.users_at_ceiling, 0) END
+    CASE WHEN economics.user_ceiling_usd IS NOT NULL THEN coalesce(usage.users_at_ceiling, 0) END
         AS users_at_ceiling,
-    CASE WHEN economics.user_ceiling_usd IS NOT NULL
-        THEN coalesce(ceilings.users_at_ceiling, 0) / nullif(cur.active_users, 0) END AS share_at_ceiling
+    usage.share_at_ceiling
 FROM tiers AS t
 LEFT JOIN cur ON cur."group" IS NOT DISTINCT FROM t."group"
 LEFT JOIN prev ON prev."group" IS NOT DISTINCT FROM t."group"
 LEFT JOIN economics ON economics.user_tier = t."group"
-LEFT JOIN ceilings ON ceilings.user_tier = t."group"
+LEFT JOIN usage ON usage."group" IS NOT DISTINCT FROM t."group"
 ORDER BY cost_usd DESC, user_tier NULLS LAST

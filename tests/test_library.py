@@ -10,7 +10,8 @@ from helpers import REPO
 
 def test_library_does_not_load_typer_or_rich():
     code = (
-        "import sys; from llmfinops import Warehouse, connect, ingest_paths, reprice, load_config, compute; "
+        "import sys; from llmfinops import Warehouse, connect, ingest_paths, reprice, load_config, compute, "
+        "run_check; "
         "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -484,8 +484,22 @@ def test_shares_sum_to_one(con):
 def test_every_metric_query_has_a_test_case():
     queries = {n for n in sqlfiles.names() if n.startswith(sqlfiles.MACRO_PREFIX)}
     assert queries == {spec.query for spec in METRICS.values()}, "queries/ and the registry disagree"
-    missing = [q for q in queries if not callable(globals().get(f"test_{q}"))]
-    assert not missing, f"metric queries without a test_<query> case here: {missing}"
+    import test_metrics_units  # the guardrail measures have their own fixture week
+
+    cases = {**vars(test_metrics_units), **globals()}
+    missing = [q for q in queries if not callable(cases.get(f"test_{q}"))]
+    assert not missing, f"metric queries without a test_<query> case: {missing}"
+
+
+def test_headers_list_exactly_the_output_columns(con):
+    # alert rules are validated against the header's columns, so they must be the real ones
+    # (the SQL's own columns: compute may rename `group` after the dimension)
+    from llmfinops.metrics.compute import set_economics
+
+    set_economics(con, Config(user_tiers={"pro": TierEconomics(arpu_usd_month=20.0)}))
+    for spec in METRICS.values():
+        params = {"since": W47.since, "until": W47.until, "group_by": spec.default_group_by}
+        assert spec.columns == tuple(sqlfiles.run(con, spec.query, params).column_names), spec.name
 
 
 @pytest.mark.parametrize("name", sorted(METRICS))

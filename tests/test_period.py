@@ -43,6 +43,21 @@ def test_months():
     assert resolve_period("2026-12", None, None, WED) == Period(utc(2026, 12, 1), utc(2027, 1, 1), "2026-12")
 
 
+def test_yesterday_is_the_last_full_utc_day_before_as_of():
+    # as of Wednesday 2026-11-25, yesterday is Tuesday the 24th, 00:00 to 24:00 UTC, one day
+    p = resolve_period("yesterday", None, None, WED)
+    assert p == Period(utc(2026, 11, 24), utc(2026, 11, 25), "2026-11-24")
+    assert p.days == 1.0
+    # across a month and a year boundary; its previous period is the day before
+    assert resolve_period("Yesterday", None, None, date(2027, 1, 1)).label == "2026-12-31"
+    assert p.previous() == Period(utc(2026, 11, 23), utc(2026, 11, 24), "2026-11-23")
+
+
+def test_a_command_can_default_to_yesterday():
+    assert resolve_period(None, None, None, WED, default="yesterday").label == "2026-11-24"
+    assert resolve_period("last-week", None, None, WED, default="yesterday").label == "2026-W47"
+
+
 def test_iso_weeks_cross_years():
     # 2026-01-01 is a Thursday, so ISO week 1 of 2026 starts on Monday 2025-12-29,
     # and 2026 has a week 53 (2026-12-28 to 2027-01-03).
@@ -81,7 +96,7 @@ def test_previous():
 @pytest.mark.parametrize(
     ("period", "since", "until", "message"),
     [
-        ("yesterday", None, None, "unknown period"),
+        ("tomorrow", None, None, "unknown period"),
         ("2026-13", None, None, "not a month"),
         ("2026-W47", date(2026, 11, 1), None, "either --period or --since"),
         (None, None, date(2026, 11, 1), "--until needs --since"),

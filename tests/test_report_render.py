@@ -114,6 +114,53 @@ def test_showback_sections_are_all_there(hostile_html):
     assert "$9.50" in html and "▲ 375.0%" in html
 
 
+def test_showback_opens_with_the_breaches_linked_to_their_sections():
+    # W47 of the render fixture with a rule that every feature's spend breaches and no budgets.
+    from llmfinops.config import parse_config
+
+    rule = {"name": "any spend", "metric": "spend", "column": "cost_usd", "op": ">=", "threshold": 0}
+    config = parse_config({"alerts": [rule], "check": {"disable": ["silent source", "unpriced calls"]}})
+    html = render_html(build_report(make_con(CALLS), "showback", W47, config))
+    first = html.index('id="breaches"')
+    assert first < html.index('id="headline"')
+    assert "threshold(s) breached in 2026-W47</strong> (1 rule(s) and 4 built-in check(s)" in html
+    assert '<a href="#spend">any spend</a>' in html
+    quiet = parse_config({"check": {"disable": ["silent source", "unpriced calls"]}})
+    html = render_html(build_report(make_con(CALLS), "showback", W47, quiet))
+    assert "No thresholds breached in 2026-W47 (0 rule(s) and 4 built-in check(s))." in html
+
+
+def test_margins_sessions_and_gates_in_unit_economics():
+    # W47 chat: a1 2.00 + a2 0.50 + a5 1.00 = 3.50; its actions A1 and a5's own call = 2, at 2.50
+    # each = 5.00 -> margin (5.00 - 3.50) / 5.00 = 30.0%. search: 30.00 a month x 7 / 30 = 7.00
+    # against 0.25 -> (7 - .25) / 7 = 96.4%. search gates chat: its actions A2, A3 never reach chat
+    # -> 2 gate actions, 0 passed, 100.0% intercepted.
+    from llmfinops.config import FeatureEconomics
+
+    config = Config(
+        features={
+            "chat": FeatureEconomics(revenue_usd_per_action=2.5),
+            "search": FeatureEconomics(revenue_usd_month=30.0, gate_for="chat"),
+        }
+    )
+    html = render_html(build_report(make_con(CALLS), "showback", W47, config))
+    margins = html.split('id="margins"')[1].split('id="gates"')[0]
+    assert re.search(
+        r"<td>chat</td><td class=\"n\">\$5\.00</td><td class=\"n\">\$3\.50</td>\s*<td class=\"n\">30\.0%",
+        margins,
+    )
+    assert re.search(
+        r"<td>search</td><td class=\"n\">\$7\.00</td><td class=\"n\">\$0\.25</td>\s*<td class=\"n\">96\.4%",
+        margins,
+    )
+    gates = html.split('id="gates"')[1].split('id="tiers"')[0]
+    assert re.search(
+        r"<td>search</td><td>chat</td><td class=\"n\">2</td><td class=\"n\">0</td>\s*<td class=\"n\">100\.0%",
+        gates,
+    )
+    assert 'id="gates"' not in render_html(build_report(make_con(CALLS), "showback", W47, CONFIG))
+
+
 def test_rendering_is_deterministic():
     con = make_con(hostile_calls())
     first = render_html(build_report(con, "showback", W47, CONFIG))
@@ -145,6 +192,11 @@ SHOWBACK_FILES = {
     "showback_top_users.csv": "period,rank,user_id,cost_usd,share,cumulative_share,calls,unpriced_calls",
     "showback_anomalies.csv": "period,day,feature,cost_usd,calls,baseline_median,baseline_mad,baseline_days,"
     "change_usd,ratio,robust_z,direction",
+    "showback_breaches.csv": "period,rule,severity,metric,column,scope,value,op,threshold,value_text,"
+    "threshold_text,section",
+    "showback_margins.csv": "period,feature,revenue_usd,cost_usd,margin,unpriced_calls",
+    "showback_gates.csv": "period,feature,gated_feature,gate_actions,passed_actions,intercept_rate,"
+    "gate_cost_usd,gated_cost_per_action,cost_per_action_without_gate,unpriced_calls",
     "showback_budgets.csv": "period,kind,name,budget_usd,mtd_usd,days_elapsed,days_in_month,projected_usd,"
     "budget_used,projected_vs_budget,status",
     "showback_savings.csv": "period,kind,feature,team,savings_usd,monthly_savings_usd,share_of_feature_cost,"
@@ -160,10 +212,14 @@ def test_showback_csv_files(tmp_path: Path):
     assert sorted(p.name for p in written) == sorted(
         f"showback_{n}.csv"
         for n in (
+            "breaches",
             "headline",
             "spend_by_team_feature",
             "daily_spend_by_team",
             "unit_economics",
+            "margins",
+            "sessions",
+            "gates",
             "tiers",
             "tier_mix_trend",
             "top_users",

@@ -98,6 +98,34 @@ def test_showback_w47_tells_the_sample_story(w47: Path):
     assert anomalies.count("<td>agent</td>") >= 3
 
 
+def test_showback_w47_opens_with_the_breached_rules(w47: Path):
+    # examples/llmfinops.toml: agent earns 0.25 a task and costs more than that (critical), its
+    # month-to-date spend is over the feature budget, and the anomalies are listed; each links.
+    html = w47.read_text(encoding="utf-8")
+    first = html.split('id="breaches"')[1].split('<nav class="toc"')[0]
+    assert "threshold(s) breached in 2026-W47" in first
+    assert '<a href="#margins">agent margin</a>' in first
+    assert '<a href="#budgets">budget over</a>' in first
+    assert first.count('<a href="#anomalies">spend anomaly</a>') >= 3
+
+
+def test_check_on_the_sample_as_cron_runs_it(sample, capsys):
+    # The nightly run of Monday 2026-11-23 judges Sunday the 22nd: agent's margin and budget
+    # are critical, so the exit code is 2; the rules that hold (prompt cache, users at ceiling)
+    # stay quiet.
+    import json
+
+    capsys.readouterr()
+    args = ["check", "-w", str(sample), "-c", str(CONFIG), "--as-of", "2026-11-23", "-f", "json"]
+    code = run_app(app, args)
+    found = json.loads(capsys.readouterr().out)
+    assert code == 2
+    rules = {(b["rule"], b["scope"]) for b in found}
+    assert {("agent margin", "feature=agent"), ("budget over", "feature=agent")} <= rules
+    assert not {r for r, _ in rules} & {"prompt cache fell", "users at ceiling"}
+    assert {b["period"] for b in found} == {"2026-11-22"}
+
+
 def test_summarise_spike_is_flagged_in_its_week(sample, tmp_path, capsys):
     code, out, _ = report(
         sample, tmp_path, capsys, "--period", "2026-W45", "--out", str(tmp_path / "w45.html")

@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "llmfinops.cli.report_cmd",
         "Write a showback or chargeback report as one self-contained HTML file.",
     ),
+    "check": (
+        "llmfinops.cli.check_cmd",
+        "Check a period against the config's alert rules and the built-in checks.",
+    ),
     "reconcile": (
         "llmfinops.cli.reconcile_cmd",
         "Line up billed cost (provider cost exports) with the cost app logs attribute, per day, "

@@ -22,7 +22,7 @@ from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, pe
 from llmfinops.config import load_config
 from llmfinops.errors import InputError, QueryError
 from llmfinops.metrics import METRICS, compute, run_sql
-from llmfinops.metrics.compute import set_tier_economics
+from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.display import format_cell, is_numeric
 from llmfinops.metrics.registry import get
 from llmfinops.store import Warehouse, connect
@@ -132,7 +132,7 @@ def sql(
     wh.require()
     con = connect(wh)
     try:
-        set_tier_economics(con, load_config(config))  # so metric_cost_per_tier sees the config's ARPU
+        set_economics(con, load_config(config))  # so the metric macros see the config's revenue
         table = run_sql(con, text)
     finally:
         con.close()
@@ -176,7 +176,7 @@ def render(table: pa.Table, fmt: OutputFormat, *, title: str | None, caption: st
     elif table.num_rows == 0:
         console.print(empty)
     else:
-        _print_wide(_rich_table(table, title, caption))
+        print_wide(_rich_table(table, title, caption))
 
 
 def to_csv(table: pa.Table) -> str:
@@ -210,7 +210,7 @@ def _rich_table(table: pa.Table, title: str | None, caption: str | None) -> Tabl
     return out
 
 
-def _print_wide(renderable: Table) -> None:
+def print_wide(renderable: Table) -> None:
     """Print at the terminal's width, or wider when the table cannot fit without cropping."""
     unclamped = console.options.update_width(10_000)
     needed = Measurement.get(console, unclamped, renderable).minimum

@@ -29,10 +29,16 @@ AsOfOpt = Annotated[
 
 
 def period_from_options(
-    period: str | None, since: str | None, until: str | None, as_of: str | None
+    period: str | None,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+    default: str = "last-week",
 ) -> Period:
     """The period the options name (QueryError, with the option's name, for a bad date)."""
-    return resolve_period(period, _day(since, "--since"), _day(until, "--until"), _day(as_of, "--as-of"))
+    return resolve_period(
+        period, _day(since, "--since"), _day(until, "--until"), _day(as_of, "--as-of"), default
+    )
 
 
 def _day(text: str | None, option: str) -> date | None:

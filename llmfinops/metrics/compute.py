@@ -12,6 +12,7 @@ from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
+FEATURE_ECONOMICS_VARIABLE = "feature_economics"
 AGENT_BUDGET_VARIABLE = "agents_task_budget_usd"
 GROUP_COLUMN = "group"  # what the SQL files call the grouping key
 
@@ -30,7 +31,8 @@ def compute(
     by ``none`` there is no key column.
 
     ``con`` needs a ``calls`` relation (``llmfinops.store.connect`` gives one). ``config``
-    supplies the user tiers' revenue for cost-per-tier; without it cost_to_arpu is NULL.
+    supplies the user tiers' revenue for cost-per-tier and the features' revenue and gates for
+    inference-margin and gate-intercept; without it those figures are NULL (or no gates).
     """
     spec = get(name)
     chosen = (group_by or spec.default_group_by).strip().lower()
@@ -38,8 +40,7 @@ def compute(
         raise QueryError(
             f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
         )
-    set_tier_economics(con, config)
-    set_agent_budget(con, config)
+    set_economics(con, config)
     sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
     table = sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
     return name_group_column(table, chosen)
@@ -60,6 +61,44 @@ def name_group_column(table: pa.Table, group_by: str) -> pa.Table:
     if group_by == "none" or group_by in table.column_names:
         return table.remove_column(index)
     return table.rename_columns([group_by if i == index else n for i, n in enumerate(table.column_names)])
+
+
+def set_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """Every session variable the metrics read the config through: tiers, features, agents."""
+    set_tier_economics(con, config)
+    set_feature_economics(con, config)
+    set_agent_budget(con, config)
+
+
+def set_feature_economics(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """The config's [features.*] (revenue, gate_for) as the session variable feature_economics.
+
+    A variable for the same reason as tier_economics: the metric macros are created on
+    connections that have no config.
+    """
+    features = config.features if config else {}
+    rows = pa.table(
+        {
+            "feature": pa.array(list(features), pa.string()),
+            "revenue_usd_month": pa.array([f.revenue_usd_month for f in features.values()], pa.float64()),
+            "revenue_usd_per_action": pa.array(
+                [f.revenue_usd_per_action for f in features.values()], pa.float64()
+            ),
+            "revenue_usd_per_task": pa.array(
+                [f.revenue_usd_per_task for f in features.values()], pa.float64()
+            ),
+            "gate_for": pa.array([f.gate_for for f in features.values()], pa.string()),
+        }
+    )
+    con.register("_llmfinops_feature_rows", rows)
+    try:
+        con.execute(
+            f"SET VARIABLE {FEATURE_ECONOMICS_VARIABLE} = (SELECT coalesce(list(struct_pack(feature, "
+            "revenue_usd_month, revenue_usd_per_action, revenue_usd_per_task, gate_for) ORDER BY feature), "
+            "[]) FROM _llmfinops_feature_rows)"
+        )
+    finally:
+        con.unregister("_llmfinops_feature_rows")
 
 
 def set_agent_budget(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:

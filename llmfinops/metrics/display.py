@@ -19,6 +19,12 @@ MONEY = frozenset(
         "cost_per_active_user",
         "p95_user_day_cost",
         "arpu_usd_month",
+        "revenue_usd",
+        "cost_per_session",
+        "gate_cost_usd",
+        "gated_cost_per_action",
+        "cost_per_action_without_gate",
+        "user_ceiling_usd",
         "mean",
         "p50",
         "p95",
@@ -42,6 +48,9 @@ PERCENT = frozenset(
         "response_cache_hit_rate",
         "prompt_cache_token_rate",
         "prompt_cache_request_rate",
+        "margin",
+        "intercept_rate",
+        "share_at_ceiling",
         "savings_share",
         "share_of_feature_cost",
         "top5pct_cost_share",
@@ -62,6 +71,7 @@ RATIO = frozenset(
         "context_growth_exponent",
         "input_tokens_step1",
         "input_tokens_last",
+        "actions_per_session",
     }
 )
 NULL_GROUP = "NULL"  # how a NULL dimension value is shown

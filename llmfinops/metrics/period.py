@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from llmfinops.errors import QueryError
 
-RELATIVE = ("last-week", "this-week", "last-month", "this-month")
+RELATIVE = ("yesterday", "last-week", "this-week", "last-month", "this-month")
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-PERIOD_HELP = "last-week | this-week | last-month | this-month | YYYY-Www (ISO week) | YYYY-MM"
+PERIOD_HELP = "yesterday | last-week | this-week | last-month | this-month | YYYY-Www (ISO week) | YYYY-MM"
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ def _named(period: str, today: date) -> Period:
     text = period.strip().lower()
     this_monday = today - timedelta(days=today.weekday())
     this_month = today.replace(day=1)
+    if text == "yesterday":  # the last full UTC day before as-of
+        return between(today - timedelta(days=1), today)
     if text == "last-week":
         return _week(this_monday - timedelta(days=7))
     if text == "this-week":
@@ -118,8 +120,9 @@ def resolve_period(
     since: date | None,
     until: date | None,
     as_of: date | None = None,
+    default: str = "last-week",
 ) -> Period:
-    """The period a command asked for; by default the last full ISO week before ``as_of``.
+    """The period a command asked for; by default (``default``) the last full ISO week before ``as_of``.
 
     ``as_of`` is "today" for relative periods (default: today in UTC), so reports can be
     re-run for a past date and come out the same. ``since`` alone runs through ``as_of``.
@@ -133,4 +136,4 @@ def resolve_period(
         raise QueryError("--until needs --since (or use --period)")
     if since is not None:
         return between(since, until or today + timedelta(days=1))
-    return _named("last-week", today)
+    return _named(default, today)

@@ -38,6 +38,13 @@ class MetricSpec:
     def allowed_group_bys(self) -> tuple[str, ...]:
         return self.group_bys
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The output columns its SQL header documents (a test checks them against the result)."""
+        from llmfinops import sqlfiles  # lazy: the registry itself needs no DuckDB
+
+        return sqlfiles.output_columns(self.query)
+
 
 def _spec(name: str, default: str, description: str, group_bys: tuple[str, ...] = GROUP_BYS) -> MetricSpec:
     return MetricSpec(name, "metric_" + name.replace("-", "_"), default, group_bys, description)
@@ -81,6 +88,29 @@ METRICS: dict[str, MetricSpec] = {
             "user_id",
             "Most expensive users (or groups), ranked, with cumulative share.",
             ("user_id", *GROUP_BYS),
+        ),
+        _spec(
+            "inference-margin",
+            "feature",
+            "Revenue (config [features.*]), cost and margin = (revenue - cost) / revenue per feature.",
+            ("feature",),
+        ),
+        _spec(
+            "cost-per-session",
+            "feature",
+            "Sessions, cost per session and actions per session (calls with a session_id).",
+        ),
+        _spec(
+            "gate-intercept",
+            "feature",
+            "Per gate (config gate_for): share of actions it stops; cost per action with and without it.",
+            ("feature",),
+        ),
+        _spec(
+            "budget-usage",
+            "user_tier",
+            "Per user tier: active users and how many reached the tier's user_ceiling_usd.",
+            ("user_tier",),
         ),
         _spec(
             "agent-loops",

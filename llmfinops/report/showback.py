@@ -7,15 +7,17 @@ library. This module only decides which query feeds which section, with which pa
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.config import Config
+from llmfinops.guardrails.breach import JSON_KEYS, shown
+from llmfinops.guardrails.run import CheckResult, run_check
 from llmfinops.metrics import compute
-from llmfinops.metrics.compute import set_tier_economics
+from llmfinops.metrics.budgets import budget_month, budget_params
+from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.period import Period
 from llmfinops.report.agents_savings import agents_and_savings
 from llmfinops.report.model import ReportData, describe, period_params
@@ -24,52 +26,71 @@ TOP_N = 10  # rows of the top-spender tables
 TREND_BUCKETS = 8  # 7-day buckets in the model-tier trend (more when the period is longer)
 
 
-def budget_month(period: Period) -> tuple[datetime, datetime]:
-    """[first day, first day of next month) of the month that holds the period's last day."""
-    last = (period.until - timedelta(microseconds=1)).date()
-    start = last.replace(day=1)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return (
-        datetime(start.year, start.month, 1, tzinfo=UTC),
-        datetime(following.year, following.month, 1, tzinfo=UTC),
-    )
+# Where the report shows what a breach is about: its metric -> the section's anchor.
+BREACH_SECTIONS = {
+    "inference-margin": "margins",
+    "cost-per-session": "margins",
+    "gate-intercept": "gates",
+    "budgets": "budgets",
+    "anomalies": "anomalies",
+    "quarantine": "quality",
+    "sources": "quality",
+    "spend": "spend",
+    "cost-per-tier": "tiers",
+    "budget-usage": "tiers",
+    "model-tier-mix": "mix",
+    "top-spenders": "top",
+}
 
 
-def budget_rows(config: Config) -> list[dict[str, Any]]:
-    """The config's monthly budgets as the $budgets parameter of report_budgets.sql."""
-    rows = [{"kind": "team", "name": k, "budget_usd": v} for k, v in sorted(config.team_budgets.items())]
-    rows += [
-        {"kind": "feature", "name": k, "budget_usd": v} for k, v in sorted(config.feature_budgets.items())
+def breach_rows(result: CheckResult) -> pa.Table:
+    """``llmfinops check``'s breaches for the report: its JSON keys, the figures as people read
+    them, and the section each one links to."""
+    rows = [
+        {
+            **{k: v for k, v in b.as_json().items() if k != "period"},  # the CSV adds its own
+            "value_text": shown(b.column, b.value),
+            "threshold_text": shown(b.column, b.threshold),
+            # unpriced calls are counted by the spend metric but shown under data quality
+            "section": "quality" if b.column == "unpriced_calls" else BREACH_SECTIONS.get(b.metric, "unit"),
+        }
+        for b in result.breaches
     ]
-    return rows
+    types = {"value": pa.float64(), "threshold": pa.float64()}
+    names = [*(k for k in JSON_KEYS if k != "period"), "value_text", "threshold_text", "section"]
+    return pa.Table.from_pylist(rows, schema=pa.schema([(n, types.get(n, pa.string())) for n in names]))
+
+
+def by_feature(table: pa.Table) -> pa.Table:
+    """A per-feature metric with its group column called ``feature``, whether compute names it
+    ``group`` or after the dimension."""
+    if "group" not in table.column_names:
+        return table
+    return table.rename_columns(["feature" if c == "group" else c for c in table.column_names])
 
 
 def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
     """Run every showback query for ``period`` (and the previous period of equal length)."""
-    set_tier_economics(con, config)  # revenue and ceilings per tier, for report_tiers.sql
+    set_economics(con, config)  # revenue and ceilings per tier and feature, for the report SQL
     params = period_params(period)
-    month_start, month_end = budget_month(period)
+    month_start, month_end = budget_month(period)  # for the section's note
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))
+    checked = run_check(con, period, config)  # the same rules and built-ins as `llmfinops check`
     tables = {
+        "breaches": breach_rows(checked),
         "headline": sqlfiles.run(con, "report_headline", params),
         "spend_by_team_feature": sqlfiles.run(con, "report_spend_team_feature", params),
         "daily_spend_by_team": sqlfiles.run(con, "report_daily_team", params),
         "unit_economics": sqlfiles.run(con, "report_unit_economics", params),
+        "margins": by_feature(compute(con, "inference-margin", period=period, config=config)),
+        "sessions": by_feature(compute(con, "cost-per-session", period=period, config=config)),
+        "gates": by_feature(compute(con, "gate-intercept", period=period, config=config)),
         "tiers": sqlfiles.run(con, "report_tiers", params),
         "tier_mix_trend": sqlfiles.run(con, "report_tier_trend", {"until": period.until, "buckets": buckets}),
         "top_users": compute(con, "top-spenders", period=period, group_by="user_id").slice(0, TOP_N),
         "top_features": compute(con, "top-spenders", period=period, group_by="feature").slice(0, TOP_N),
         "anomalies": sqlfiles.run(con, "report_anomalies", params),
-        "budgets": sqlfiles.run(
-            con,
-            "report_budgets",
-            {
-                "month_start": month_start,
-                "as_of": period.until,
-                "month_end": month_end,
-                "budgets": budget_rows(config),
-            },
-        ),
+        "budgets": sqlfiles.run(con, "report_budgets", budget_params(period, config)),
         "unpriced_by_model": sqlfiles.run(con, "report_unpriced", params),
         "attribution": sqlfiles.run(con, "report_attribution", params),
         "quarantine": sqlfiles.run(con, "report_quarantine", params),
@@ -90,6 +111,13 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "top_n": TOP_N,
         "has_budgets": bool(config.team_budgets or config.feature_budgets),
         "has_tier_economics": bool(config.user_tiers),
+        "has_revenue": any(
+            f.revenue_usd_month is not None
+            or f.revenue_usd_per_action is not None
+            or f.revenue_usd_per_task is not None
+            for f in config.features.values()
+        ),
+        "checks": f"{checked.rules} rule(s) and {checked.builtins} built-in check(s)",
         "last_call_at": headline["last_call_at"],
         **extra_facts,
     }

@@ -25,6 +25,27 @@ class Column:
 _STR, _I64, _F64, _BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 _TS = pa.timestamp("us", tz="UTC")
 _TAGS = pa.map_(pa.string(), pa.string())
+_UNITS = pa.map_(pa.string(), pa.int64())
+_FLAGS = pa.list_(pa.string())
+
+# Keys of `extra_units`: billed units beyond the canonical token classes. Token parts are INSIDE
+# the canonical counts (audio_input_tokens is part of input_tokens, audio_cached_input_tokens part
+# of both audio_input_tokens and cached_input_tokens, image_output_tokens part of output_tokens)
+# and are priced at their own rate instead of the text rate; requests are billed on top.
+# Each maps to the genai-prices price key that prices it (queries/price_calls.sql).
+EXTRA_UNITS: dict[str, str] = {
+    "audio_input_tokens": "Audio prompt tokens (cached ones included): input_audio_mtok.",
+    "audio_cached_input_tokens": "Audio prompt tokens read from a cache: cache_audio_read_mtok.",
+    "image_input_tokens": "Image/document prompt tokens (cached included): input_image_mtok, else text.",
+    "image_cached_input_tokens": "Image prompt tokens read from a cache: cache_image_read_mtok, else cache.",
+    "video_input_tokens": "Video prompt tokens (cached included): input_video_mtok, else text.",
+    "video_cached_input_tokens": "Video prompt tokens read from a cache: the cache-read price.",
+    "audio_output_tokens": "Generated audio tokens: output_audio_mtok.",
+    "image_output_tokens": "Generated image tokens: output_image_mtok.",
+    "video_output_tokens": "Generated video tokens: output_video_mtok.",
+    "web_search_requests": "Server-side web searches (Anthropic, OpenAI Responses): web_searches_kcount.",
+    "web_fetch_requests": "Server-side web fetches (Anthropic): no catalog price, flagged.",
+}
 
 CALL_COLUMNS: tuple[Column, ...] = (
     Column(
@@ -90,14 +111,57 @@ CALL_COLUMNS: tuple[Column, ...] = (
         "MAP(VARCHAR, VARCHAR)",
         "Other scalar fields the log carried (never prompt or response text).",
     ),
+    Column(
+        "service_tier",
+        _STR,
+        "VARCHAR",
+        "standard | batch | flex | priority | scale | provisioned (raw value: tag service_tier).",
+    ),
+    Column(
+        "inference_geo",
+        _STR,
+        "VARCHAR",
+        "Where the provider ran the call, as reported (Anthropic usage.inference_geo).",
+    ),
+    Column(
+        "speed", _STR, "VARCHAR", "Output speed mode, as reported (Anthropic usage.speed: standard | fast)."
+    ),
+    Column(
+        "region_scope",
+        _STR,
+        "VARCHAR",
+        "Bedrock inference profile scope: global | us | eu | apac | jp | au | us-gov | in-region.",
+    ),
+    Column(
+        "extra_units",
+        _UNITS,
+        "MAP(VARCHAR, BIGINT)",
+        "Other billed units by name (per-modality tokens, tool requests; see EXTRA_UNITS), NULL if none.",
+    ),
+    Column(
+        "catalog_cost_usd",
+        _F64,
+        "DOUBLE",
+        "What the price table charges for the usage (also when cost_usd is reported); NULL if unpriced.",
+    ),
+    Column(
+        "price_flags",
+        _FLAGS,
+        "VARCHAR[]",
+        "Units no price covers (unpriced:audio_input_tokens, ...): left out of the cost, never guessed.",
+    ),
 )
 
 CALL_SCHEMA: pa.Schema = pa.schema([pa.field(c.name, c.arrow_type) for c in CALL_COLUMNS])
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in CALL_COLUMNS)
 
-# Columns an ingester fills before pricing; model_tier, cost_usd (unless reported),
-# cost_source and price_version are set by the pricing step.
-PRICED_BY_STORE = ("model_tier", "cost_source", "price_version")
+# Columns an ingester fills before pricing; model_tier, cost_usd (unless reported), cost_source,
+# price_version, catalog_cost_usd and price_flags are set by the pricing step.
+PRICED_BY_STORE = ("model_tier", "cost_source", "price_version", "catalog_cost_usd", "price_flags")
+# Columns an ingester may leave out (staged as NULL): added after the first release, so only the
+# ingesters that read such units produce them.
+STAGE_OPTIONAL = ("service_tier", "inference_geo", "speed", "region_scope", "extra_units")
+SERVICE_TIERS = ("standard", "batch", "flex", "priority", "scale", "provisioned")
 
 MODEL_TIERS = ("budget", "mid", "frontier")
 COST_SOURCES = ("reported", "catalog", "override", "unpriced")

@@ -1,6 +1,9 @@
 -- The calls of a period, each with the value of its group: what every metric starts from;
 -- and the user-days of a period, for the per-user metrics.
--- calls_in_period(since, until, group_by) -> the `calls` columns plus `grp` (VARCHAR).
+-- calls_in_period(since, until, group_by) -> the `calls` columns plus `grp` (VARCHAR) and
+-- `partly_priced` (BOOLEAN): priced from the catalog or an override, but with a unit no price
+-- covers left out of cost_usd (price_flags not empty). Every metric that sums cost counts these
+-- calls as partially_priced_calls next to unpriced_calls.
 -- since (inclusive) and until (exclusive) are TIMESTAMPTZ; a call belongs to the period by its ts.
 -- group_by names the dimension: feature, team, user_tier, model, model_tier, provider,
 -- prompt_version, day (UTC date), week (ISO week, Monday start, UTC: 2026-W47), none ('all');
@@ -23,15 +26,18 @@ CREATE OR REPLACE MACRO calls_in_period(since, until, group_by) AS TABLE
             WHEN 'user_id' THEN user_id
             ELSE error('unknown group_by ' || group_by)
         END AS grp,
-        *
+        *,
+        coalesce(cost_source IN ('catalog', 'override') AND len(price_flags) > 0, false) AS partly_priced
     FROM calls
     WHERE ts >= CAST(since AS TIMESTAMPTZ) AND ts < CAST(until AS TIMESTAMPTZ)
         AND day >= CAST(timezone('UTC', CAST(since AS TIMESTAMPTZ)) AS DATE)
         AND day <= CAST(timezone('UTC', CAST(until AS TIMESTAMPTZ) - INTERVAL 1 MICROSECOND) AS DATE);
 
 -- User-days of a period: one row per (group, user, UTC day with a call) of calls with a user_id:
--- the user's priced cost that day (unpriced calls add nothing) and how many calls were unpriced.
--- user_days_in_period(since, until, group_by) -> grp, user_id, utc_day, cost_usd, unpriced_calls.
+-- the user's priced cost that day (unpriced calls add nothing) and how many calls were unpriced
+-- or partly priced.
+-- user_days_in_period(since, until, group_by) -> grp, user_id, utc_day, cost_usd, unpriced_calls,
+-- partially_priced_calls.
 CREATE OR REPLACE MACRO user_days_in_period(since, until, group_by) AS TABLE
     SELECT
         grp,
@@ -39,7 +45,8 @@ CREATE OR REPLACE MACRO user_days_in_period(since, until, group_by) AS TABLE
         CAST(timezone('UTC', ts) AS DATE) AS utc_day,
         -- summed exactly, so a user-day's cost (and what ranks on it) is the same on every run
         CAST(coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS DOUBLE) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM calls_in_period(since, until, group_by)
     WHERE user_id IS NOT NULL
     GROUP BY ALL;

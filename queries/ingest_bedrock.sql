@@ -33,7 +33,7 @@ counted AS (
     SELECT
         *,
         parse_ts(r.timestamp) AS ts_n,
-        normalize_model(regexp_replace(r.modelId, '^arn:aws[^/]*/', '')) AS model_n,
+        normalize_model(r.modelId) AS model_n,
         -- the record's counts only, in the record's own nesting
         usage_bedrock_log(json_object('input', r.input, 'output', {'outputTokenCount': r.output.outputTokenCount}))
             AS u,
@@ -62,6 +62,7 @@ SELECT
     u.cache_write_1h_tokens,
     coalesce(u.output_tokens, 0) AS output_tokens,
     u.reasoning_tokens,
+    u.extra AS extra_units,
     CAST(NULL AS DOUBLE) AS cost_usd,
     nullif(trim(json_extract_string(meta, '$.user_id')), '') AS user_id,
     nullif(lower(trim(json_extract_string(meta, '$.user_tier'))), '') AS user_tier,
@@ -75,6 +76,7 @@ SELECT
     CAST(NULL AS VARCHAR) AS task_outcome,
     FALSE AS response_cache_hit,
     FALSE AS batch,
+    region_scope_of(r.modelId) AS region_scope,
     TRY_CAST(r.output.outputBodyJson.metrics.latencyMs AS DOUBLE) AS latency_ms,
     nullif(trim(json_extract_string(meta, '$.prompt_version')), '') AS prompt_version,
     $source AS source,

@@ -5,7 +5,7 @@
 -- Parameters: $source. The project is the encoded directory of the session file
 -- (<project>/<session>.jsonl, or <project>/<session>/subagents/agent-*.jsonl).
 -- Output: line_no, reason, the canonical columns except the priced ones, dedup_priority, file_seq.
--- Calls are the `assistant` lines with a message.usage; user, summary and progress lines and
+-- Calls are the `assistant` lines (or lines without a type) with a message.usage; user, summary and progress lines and
 -- `<synthetic>` (API error placeholder) lines are not calls and are skipped, not quarantined.
 -- Tokens by Anthropic's rule (usage_anthropic: cache reads and writes are separate from
 -- input_tokens; cache_creation.ephemeral_1h -> cache_write_1h_tokens). costUSD, where a line has
@@ -48,7 +48,8 @@ calls AS (
     FROM fields
     -- a line that is JSON but not an assistant response with usage (a user, summary or progress
     -- line, or anything else) is not a call: skipped, not quarantined
-    WHERE (r.type = 'assistant' AND json_type(r.message.usage) = 'OBJECT'
+    -- (older logs and ccusage's fixtures have no `type`: a line with message.usage counts, as ccusage does)
+    WHERE (coalesce(r.type, 'assistant') = 'assistant' AND json_type(r.message.usage) = 'OBJECT'
            AND r.message.model IS DISTINCT FROM '<synthetic>')
         OR NOT valid
 )
@@ -74,6 +75,7 @@ SELECT
     u.cache_write_1h_tokens,
     u.output_tokens,
     u.reasoning_tokens,
+    u.extra AS extra_units,
     TRY_CAST(r.costUSD AS DOUBLE) AS cost_usd,
     CAST(NULL AS VARCHAR) AS user_id,
     CAST(NULL AS VARCHAR) AS user_tier,
@@ -87,6 +89,9 @@ SELECT
     CAST(NULL AS VARCHAR) AS task_outcome,
     FALSE AS response_cache_hit,
     coalesce(lower(json_extract_string(usage_block, '$.service_tier')) = 'batch', FALSE) AS batch,
+    service_tier_of(json_extract_string(usage_block, '$.service_tier')) AS service_tier,
+    json_extract_string(usage_block, '$.inference_geo') AS inference_geo,
+    json_extract_string(usage_block, '$.speed') AS speed,
     CAST(NULL AS DOUBLE) AS latency_ms,
     CAST(NULL AS VARCHAR) AS prompt_version,
     $source AS source,

@@ -90,6 +90,7 @@ SELECT
     u.cache_write_1h_tokens,
     u.output_tokens,
     u.reasoning_tokens,
+    u.extra AS extra_units,
     TRY_CAST(nullif(trim(r.spend), '') AS DOUBLE) AS cost_usd,
     nullif(trim(coalesce(nullif(trim(r.end_user), ''), r.user)), '') AS user_id,
     nullif(lower(trim(json_extract_string(app, '$.user_tier'))), '') AS user_tier,

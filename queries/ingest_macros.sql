@@ -14,39 +14,85 @@ CREATE OR REPLACE MACRO parse_ts(v) AS CASE
     ELSE TRY_CAST(v AS TIMESTAMPTZ)
 END;
 
--- Normalised model id: lower case, no API path or router prefix ("models/", "openai/"),
--- Bedrock ids reduced to the vendor's own ("us.anthropic.claude-sonnet-4-20250514-v1:0"
--- -> "claude-sonnet-4-20250514"). Fine-tuned ids ("ft:gpt-4o-mini-2024-07-18:acme::9xYz")
+-- Normalised model id: lower case, no API path or router prefix ("models/", "openai/"), Vertex
+-- publisher paths reduced to the model ("projects/p/locations/l/publishers/google/models/gemini-2.5-flash"
+-- -> "gemini-2.5-flash"). Bedrock ids: an Anthropic model is reduced to Anthropic's own id
+-- ("us.anthropic.claude-sonnet-4-20250514-v1:0" -> "claude-sonnet-4-20250514"), other vendors keep
+-- their Bedrock vendor prefix without the profile prefix and version ("us.amazon.nova-lite-v1:0"
+-- -> "amazon.nova-lite"), which is how the catalog names them under aws. A Bedrock ARN of a
+-- foundation model or inference profile is reduced to the id it names; an application inference
+-- profile does not name its model and stays "application-inference-profile/<id>" (unpriced until
+-- an alias in the config names the model). Fine-tuned ids ("ft:gpt-4o-mini-2024-07-18:acme::9xYz")
 -- keep their case: the suffix is a case-sensitive id.
 CREATE OR REPLACE MACRO normalize_model(m) AS CASE
     -- already normal, as most ids are: skip the regular expressions below
     WHEN m = lower(m) AND m = trim(m) AND m <> '' AND NOT contains(m, '/') AND NOT contains(m, ':')
-        AND NOT regexp_matches(m, '^(us|eu|apac|global|us-gov|anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.')
-        THEN m
+        AND NOT regexp_matches(m, '^[a-z_-]+\.') THEN m
     ELSE nullif(
     CASE WHEN regexp_matches(trim(m), '^(?i)ft:') THEN 'ft:' || trim(m)[4:] ELSE
     regexp_replace(
         regexp_replace(
-            regexp_replace(lower(trim(m)), '^(models/|publishers/[a-z0-9_-]+/models/)', ''),
+            regexp_replace(
+                regexp_replace(
+                    regexp_replace(lower(trim(m)), '^arn:aws[^:]*:bedrock:[^/]*:(application-inference-profile/)',
+                                   '\1'),
+                    '^arn:aws[^/]*/', ''),
+                '^(models/|(projects/[^/]+/locations/[^/]+/)?publishers/[a-z0-9_-]+/models/)', ''),
             '^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock|vertex)/', ''),
-        '^(?:(?:us|eu|apac|global|us-gov)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.(.+?)(?:-v\d+(?::\d+)?)?$',
-        '\1') END,
+        '^(?:(?:us|eu|apac|global|us-gov|jp|au|ca)\.)?(?:anthropic\.(.+?)|((?:meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|nvidia|google|moonshotai|zai)\..+?))(?:-v\d+(?::\d+)?)?$',
+        '\1\2') END,
     '')
 END;
 
--- Provider from a model id, for records that do not say.
+-- The model id of a call through a gateway or host whose catalog entries are its own slugs
+-- (OpenRouter "anthropic/claude-sonnet-4", Groq "openai/gpt-oss-120b", Together, Fireworks): the
+-- slug is kept, lower case; any other provider's model is normalised.
+CREATE OR REPLACE MACRO model_for(m, provider) AS CASE
+    WHEN provider IN ('openrouter', 'groq', 'together', 'fireworks') THEN nullif(lower(trim(m)), '')
+    ELSE normalize_model(m)
+END;
+
+-- Provider from a model id, for records that do not say. A Bedrock vendor-prefixed id is aws.
 CREATE OR REPLACE MACRO infer_provider(m) AS CASE
     WHEN m IS NULL THEN NULL
-    WHEN regexp_matches(m, '^(ft:)?(gpt-|o1|o3|o4|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
+    WHEN regexp_matches(m, '^(amazon|meta|mistral|cohere|ai21|deepseek|qwen|openai|writer|nvidia|google|moonshotai|zai)\.')
+        THEN 'aws'
+    WHEN regexp_matches(m, '^(ft:)?(gpt-|o1|o3|o4|chatgpt|text-embedding|davinci|babbage|codex|computer-use|dall-e|whisper|tts-)')
         THEN 'openai'
     WHEN regexp_matches(m, '^claude') THEN 'anthropic'
-    WHEN regexp_matches(m, '^(gemini|gemma|palm|text-bison|chat-bison)') THEN 'google'
-    WHEN regexp_matches(m, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'mistral'
-    WHEN regexp_matches(m, '^command') THEN 'cohere'
+    WHEN regexp_matches(m, '^(gemini|gemma|palm|text-bison|chat-bison|imagen|veo)') THEN 'google'
+    WHEN regexp_matches(m, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|voxtral)') THEN 'mistral'
+    WHEN regexp_matches(m, '^(command|embed-|rerank-)') THEN 'cohere'
     WHEN regexp_matches(m, '^deepseek') THEN 'deepseek'
     WHEN regexp_matches(m, '^grok') THEN 'x-ai'
     WHEN regexp_matches(m, '^(llama|meta-llama)') THEN 'meta'
     WHEN regexp_matches(m, '^(amazon|nova|titan)') THEN 'aws'
+END;
+
+-- Canonical service tier from a provider's raw value (NULL when absent or unknown; the raw value is
+-- kept as the tag service_tier): OpenAI default/auto, Anthropic standard, Gemini ON_DEMAND, Groq
+-- on_demand, Bedrock default -> standard; flex / ON_DEMAND_FLEX -> flex; priority /
+-- ON_DEMAND_PRIORITY -> priority; scale -> scale; Gemini PROVISIONED_THROUGHPUT, Bedrock reserved,
+-- provisioned -> provisioned; batch -> batch.
+CREATE OR REPLACE MACRO service_tier_of(raw) AS CASE lower(trim(raw))
+    WHEN 'default' THEN 'standard' WHEN 'auto' THEN 'standard' WHEN 'standard' THEN 'standard'
+    WHEN 'on_demand' THEN 'standard' WHEN 'standard_only' THEN 'standard'
+    WHEN 'flex' THEN 'flex' WHEN 'on_demand_flex' THEN 'flex'
+    WHEN 'priority' THEN 'priority' WHEN 'on_demand_priority' THEN 'priority'
+    WHEN 'scale' THEN 'scale'
+    WHEN 'provisioned' THEN 'provisioned' WHEN 'provisioned_throughput' THEN 'provisioned'
+    WHEN 'reserved' THEN 'provisioned'
+    WHEN 'batch' THEN 'batch'
+END;
+
+-- Bedrock inference profile scope from a model id or ARN: the geo prefix (us, eu, apac, jp, au,
+-- ca, us-gov), global, or in-region for a plain vendor id; NULL for anything else.
+CREATE OR REPLACE MACRO region_scope_of(m) AS CASE
+    WHEN m IS NULL THEN NULL
+    WHEN regexp_matches(lower(m), '^(arn:aws[^/]*/)?(us|eu|apac|global|us-gov|jp|au|ca)\.[a-z0-9-]+\.')
+        THEN regexp_extract(lower(m), '^(?:arn:aws[^/]*/)?(us|eu|apac|global|us-gov|jp|au|ca)\.', 1)
+    WHEN regexp_matches(lower(m), '^(arn:aws[^/]*/)?(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|nvidia|google|moonshotai|zai)\.')
+        THEN 'in-region'
 END;
 
 CREATE OR REPLACE MACRO normalize_provider(p) AS CASE lower(trim(p))
@@ -57,6 +103,19 @@ CREATE OR REPLACE MACRO normalize_provider(p) AS CASE lower(trim(p))
     WHEN 'bedrock' THEN 'aws'
     WHEN 'azure_openai' THEN 'azure'
     WHEN 'xai' THEN 'x-ai'
+    WHEN 'grok' THEN 'x-ai'
+    WHEN 'amazon_bedrock' THEN 'aws'
+    WHEN 'aws_bedrock' THEN 'aws'
+    WHEN 'google_genai' THEN 'google'
+    WHEN 'gcp.gemini' THEN 'google'
+    WHEN 'gcp.vertex_ai' THEN 'google'
+    WHEN 'gcp.gen_ai' THEN 'google'
+    WHEN 'azure.ai.openai' THEN 'azure'
+    WHEN 'azure.ai.inference' THEN 'azure'
+    WHEN 'aws.bedrock' THEN 'aws'
+    WHEN 'mistral_ai' THEN 'mistral'
+    WHEN 'together_ai' THEN 'together'
+    WHEN 'fireworks_ai' THEN 'fireworks'
     ELSE lower(trim(p))
 END;
 

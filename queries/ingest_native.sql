@@ -24,6 +24,7 @@ WITH fields AS (
             "feature": "VARCHAR", "task_id": "VARCHAR", "action_id": "VARCHAR", "session_id": "VARCHAR",
             "step": "VARCHAR", "status": "VARCHAR", "task_outcome": "VARCHAR",
             "response_cache_hit": "VARCHAR", "cache_hit": "VARCHAR", "batch": "VARCHAR",
+            "service_tier": "VARCHAR", "inference_geo": "VARCHAR", "speed": "VARCHAR", "region_scope": "VARCHAR",
             "latency_ms": "VARCHAR", "prompt_version": "VARCHAR", "usage": "JSON", "response": "JSON"
         }')) AS r,
         r IS NOT NULL AS valid,
@@ -48,7 +49,7 @@ embedded AS (
 normalised AS (
     SELECT
         *,
-        normalize_model(coalesce(r.model, response_model)) AS model_n,
+        coalesce(r.model, response_model) AS model_raw,
         parse_ts(coalesce(r.ts, r.timestamp, response_created)) AS ts_n,
         coalesce(r.usage, response_usage) AS usage_block
     FROM embedded
@@ -56,8 +57,11 @@ normalised AS (
 counted AS (
     SELECT
         *,
-        coalesce(normalize_provider(r.provider), infer_provider(model_n)) AS provider_n,
-        usage_canonical(usage_block, coalesce(r.provider, model_n)) AS u,
+        -- a gateway or host (openrouter, groq, ...) keeps its model slug: model_for
+        coalesce(normalize_provider(r.provider), infer_provider(normalize_model(model_raw))) AS provider_n,
+        model_for(model_raw, coalesce(normalize_provider(r.provider), infer_provider(normalize_model(model_raw))))
+            AS model_n,
+        usage_canonical(usage_block, coalesce(r.provider, model_raw)) AS u,
         -- top-level counts are canonical already
         {
             'input_tokens': as_count(r.input_tokens),
@@ -91,8 +95,14 @@ canonical AS (
         coalesce(top.cache_write_1h_tokens, u.cache_write_1h_tokens, 0) AS cache_write_1h_tokens,
         coalesce(top.output_tokens, u.output_tokens) AS output_tokens,
         coalesce(top.reasoning_tokens, u.reasoning_tokens, 0) AS reasoning_tokens,
+        -- the usage block's extra units belong to its counts: not when top-level counts win
+        CASE WHEN top.input_tokens IS NULL THEN u.extra END AS extra_units,
+        -- OpenRouter's usage.cost is what it billed: a reported cost like a logged cost_usd
+        coalesce(r.cost_usd, CASE WHEN provider_n = 'openrouter' THEN json_extract_string(usage_block, '$.cost') END)
+            AS cost_raw,
         top_bad OR coalesce(u.bad, FALSE) AS tokens_bad,
         usage_block IS NOT NULL AND u IS NULL AS usage_unknown,
+        usage_block,
         response_id
     FROM counted
 )
@@ -112,7 +122,7 @@ SELECT
         WHEN cached_input_tokens + cache_write_tokens > input_tokens THEN 'cached tokens exceed input tokens'
         WHEN cache_write_1h_tokens > cache_write_tokens THEN 'cache_write_1h_tokens exceed cache_write_tokens'
         WHEN reasoning_tokens > output_tokens THEN 'reasoning tokens exceed output tokens'
-        WHEN r.cost_usd IS NOT NULL AND NOT coalesce(TRY_CAST(r.cost_usd AS DOUBLE) >= 0, FALSE)
+        WHEN cost_raw IS NOT NULL AND NOT coalesce(TRY_CAST(cost_raw AS DOUBLE) >= 0, FALSE)
             THEN 'negative or non-numeric cost_usd'
         WHEN r.step IS NOT NULL AND as_count(r.step) IS NULL THEN 'non-numeric step'
     END AS reason,
@@ -127,7 +137,8 @@ SELECT
     cache_write_1h_tokens,
     output_tokens,
     reasoning_tokens,
-    TRY_CAST(r.cost_usd AS DOUBLE) AS cost_usd,
+    extra_units,
+    TRY_CAST(cost_raw AS DOUBLE) AS cost_usd,
     nullif(trim(r.user_id), '') AS user_id,
     nullif(lower(trim(r.user_tier)), '') AS user_tier,
     nullif(trim(r.team), '') AS team,
@@ -149,6 +160,17 @@ SELECT
     END AS task_outcome,
     coalesce(TRY_CAST(coalesce(r.response_cache_hit, r.cache_hit) AS BOOLEAN), FALSE) AS response_cache_hit,
     coalesce(TRY_CAST(r.batch AS BOOLEAN), FALSE) AS batch,
+    -- a logged field, else the embedded usage block's / response's (Anthropic usage.service_tier,
+    -- Gemini trafficType); raw values map to the canonical vocabulary (service_tier_of)
+    CASE WHEN coalesce(TRY_CAST(r.batch AS BOOLEAN), FALSE) THEN 'batch'
+        ELSE service_tier_of(coalesce(r.service_tier,
+            CASE WHEN usage_block IS NOT NULL THEN coalesce(json_extract_string(usage_block, '$.service_tier'),
+                json_extract_string(r.response, '$.service_tier'), json_extract_string(usage_block, '$.trafficType'))
+            END)) END AS service_tier,
+    coalesce(r.inference_geo, CASE WHEN usage_block IS NOT NULL THEN json_extract_string(usage_block, '$.inference_geo') END)
+        AS inference_geo,
+    coalesce(r.speed, CASE WHEN usage_block IS NOT NULL THEN json_extract_string(usage_block, '$.speed') END) AS speed,
+    coalesce(r.region_scope, CASE WHEN provider = 'aws' THEN region_scope_of(r.model) END) AS region_scope,
     TRY_CAST(r.latency_ms AS DOUBLE) AS latency_ms,
     nullif(trim(r.prompt_version), '') AS prompt_version,
     $source AS source,

@@ -85,7 +85,9 @@ classified AS (
         *,
         CAST(a AS JSON) AS aj,
         lower(a['gen_ai.operation.name']) AS op,
-        list_bool_or(list_transform(map_keys(a), lambda k: k LIKE 'gen_ai.%')) AS is_genai
+        -- OpenInference (Arize/Phoenix) spans say the same with llm.*: an LLM span is a call too
+        list_bool_or(list_transform(map_keys(a), lambda k: k LIKE 'gen_ai.%' OR k LIKE 'llm.token_count.%'))
+            AS is_genai
     FROM attributed
 ),
 calls AS (
@@ -93,7 +95,8 @@ calls AS (
         *,
         usage_otel(aj) AS u,
         parse_ts(json_extract_string(sp, '$.startTimeUnixNano')) AS ts_n,
-        normalize_model(coalesce(a['gen_ai.response.model'], a['gen_ai.request.model'])) AS model_n,
+        normalize_model(coalesce(a['gen_ai.response.model'], a['gen_ai.request.model'], a['llm.model_name']))
+            AS model_n,
         coalesce(json_extract_string(sp, '$.status.code') IN ('2', 'STATUS_CODE_ERROR'), FALSE)
             OR a['error.type'] IS NOT NULL AS failed
     FROM classified
@@ -139,7 +142,8 @@ SELECT
              'h:' || md5(CAST(sp AS VARCHAR))) AS call_id,
     ts_n AS ts,
     coalesce(
-        normalize_provider(CASE lower(coalesce(a['gen_ai.provider.name'], a['gen_ai.system']))
+        normalize_provider(CASE lower(coalesce(a['gen_ai.provider.name'], a['gen_ai.system'], a['llm.provider'],
+                                               a['llm.system']))
             WHEN 'aws.bedrock' THEN 'aws'
             WHEN 'az.ai.openai' THEN 'azure'
             WHEN 'azure.ai.openai' THEN 'azure'
@@ -150,7 +154,7 @@ SELECT
             WHEN 'mistral_ai' THEN 'mistral'
             WHEN 'x_ai' THEN 'x-ai'
             WHEN 'ibm.watsonx.ai' THEN 'ibm'
-            ELSE coalesce(a['gen_ai.provider.name'], a['gen_ai.system'])
+            ELSE coalesce(a['gen_ai.provider.name'], a['gen_ai.system'], a['llm.provider'], a['llm.system'])
         END),
         infer_provider(model_n)
     ) AS provider,
@@ -161,6 +165,7 @@ SELECT
     u.cache_write_1h_tokens,
     coalesce(u.output_tokens, 0) AS output_tokens,
     u.reasoning_tokens,
+    u.extra AS extra_units,
     CAST(NULL AS DOUBLE) AS cost_usd,
     nullif(trim(coalesce(a['enduser.id'], a['user.id'], a['llmfinops.user_id'], a['app.user_id'])), '') AS user_id,
     nullif(lower(trim(d_user_tier)), '') AS user_tier,
@@ -177,6 +182,8 @@ SELECT
     END AS task_outcome,
     FALSE AS response_cache_hit,
     FALSE AS batch,
+    service_tier_of(coalesce(a['openai.response.service_tier'], a['gen_ai.openai.response.service_tier'],
+        a['openai.request.service_tier'], a['gen_ai.openai.request.service_tier'])) AS service_tier,
     (TRY_CAST(json_extract_string(sp, '$.endTimeUnixNano') AS HUGEINT)
         - TRY_CAST(json_extract_string(sp, '$.startTimeUnixNano') AS HUGEINT)) / 1e6 AS latency_ms,
     nullif(trim(d_prompt_version), '') AS prompt_version,

@@ -45,6 +45,7 @@
 --                                     what whatif --step-cap <group>=<cap> saves (NULL without a cap)
 --   cost_usd                 DOUBLE   cost of all the tasks' calls
 --   unpriced_calls           BIGINT   the tasks' calls with cost_usd NULL
+--   partially_priced_calls   BIGINT   the tasks' calls priced with a unit no price covers (price_flags)
 WITH period_calls AS (
     SELECT
         grp,
@@ -55,6 +56,7 @@ WITH period_calls AS (
         status,
         task_outcome,
         cost_usd,
+        partly_priced,
         CASE WHEN NOT coalesce(response_cache_hit, false) THEN input_tokens END AS input_tokens,
         row_number() OVER (PARTITION BY task_id ORDER BY ts, step, call_id) AS idx
     FROM calls_in_period($since, $until, $group_by)
@@ -75,6 +77,7 @@ tasks AS (
         count(*) AS steps,
         coalesce(sum(cost_usd), 0) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls,
         first(input_tokens ORDER BY idx) AS input_first,
         last(input_tokens ORDER BY idx) AS input_last
     FROM indexed
@@ -140,7 +143,8 @@ per_group AS (
         ) AS runaway_tasks,
         any_value(l.suggested_step_cap) AS suggested_step_cap,
         sum(j.cost_usd) AS cost_usd,
-        sum(j.unpriced_calls) AS unpriced_calls
+        sum(j.unpriced_calls) AS unpriced_calls,
+        sum(j.partially_priced_calls) AS partially_priced_calls
     FROM judged AS j
     JOIN limits AS l ON l.grp IS NOT DISTINCT FROM j.grp
     GROUP BY j.grp
@@ -167,7 +171,8 @@ SELECT
     CAST(p.suggested_step_cap AS BIGINT) AS suggested_step_cap,
     CASE WHEN p.suggested_step_cap IS NOT NULL THEN coalesce(g.capped_cost, 0) END AS step_cap_savings_usd,
     p.cost_usd,
-    CAST(p.unpriced_calls AS BIGINT) AS unpriced_calls
+    CAST(p.unpriced_calls AS BIGINT) AS unpriced_calls,
+    CAST(p.partially_priced_calls AS BIGINT) AS partially_priced_calls
 FROM per_group AS p
 LEFT JOIN capped AS g ON g.grp IS NOT DISTINCT FROM p.grp
 LEFT JOIN growth_pairs AS gp ON gp.grp IS NOT DISTINCT FROM p.grp

@@ -25,6 +25,7 @@
 --   cost_per_action   DOUBLE   cost_usd / actions
 --   cost_per_call     DOUBLE   cost_usd / calls
 --   unpriced_calls    BIGINT   calls with cost_usd NULL
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH period_calls AS (
     SELECT
         grp,
@@ -32,7 +33,8 @@ WITH period_calls AS (
         ts,
         step,
         call_id,
-        cost_usd
+        cost_usd,
+        partly_priced
     FROM calls_in_period($since, $until, $group_by)
 ),
 actions AS (
@@ -42,7 +44,8 @@ actions AS (
         count(*) AS calls,
         -- exact: a float sum varies in its last bits with the thread count, and so would ranks
         coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY action_key
 ),
@@ -52,7 +55,8 @@ per_group AS (
         count(*) AS actions,
         CAST(sum(calls) AS BIGINT) AS calls,
         sum(cost_usd) AS cost_usd,
-        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls,
+        CAST(sum(partially_priced_calls) AS BIGINT) AS partially_priced_calls
     FROM actions
     GROUP BY grp
 )
@@ -64,7 +68,8 @@ SELECT
     CAST(cost_usd AS DOUBLE) AS cost_usd,
     CAST(cost_usd AS DOUBLE) / actions AS cost_per_action,
     CAST(cost_usd AS DOUBLE) / calls AS cost_per_call,
-    unpriced_calls
+    unpriced_calls,
+    partially_priced_calls
 FROM per_group
 ORDER BY
     CASE WHEN $group_by IN ('day', 'week') THEN grp END,

@@ -26,6 +26,7 @@
 --   cost_per_successful_task  DOUBLE   cost_usd / successful_tasks; NULL when none succeeded
 --   avg_steps                 DOUBLE   calls per task
 --   unpriced_calls            BIGINT   the tasks' calls with cost_usd NULL (they add nothing)
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH period_calls AS (
     SELECT
         grp,
@@ -35,7 +36,8 @@ WITH period_calls AS (
         call_id,
         status,
         task_outcome,
-        cost_usd
+        cost_usd,
+        partly_priced
     FROM calls_in_period($since, $until, $group_by)
     WHERE task_id IS NOT NULL
 ),
@@ -49,7 +51,8 @@ tasks AS (
         count(*) AS calls,
         -- exact: a float sum varies in its last bits with the thread count, and so would ranks
         coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY task_id
 ),
@@ -69,7 +72,8 @@ per_group AS (
         count(*) FILTER (WHERE succeeded) AS successful_tasks,
         sum(cost_usd) AS cost_usd,
         sum(calls) AS calls,
-        sum(unpriced_calls) AS unpriced_calls
+        sum(unpriced_calls) AS unpriced_calls,
+        sum(partially_priced_calls) AS partially_priced_calls
     FROM judged
     GROUP BY grp
 )
@@ -80,7 +84,8 @@ SELECT
     CAST(cost_usd AS DOUBLE) AS cost_usd,
     CAST(cost_usd AS DOUBLE) / nullif(successful_tasks, 0) AS cost_per_successful_task,
     calls / tasks AS avg_steps,
-    CAST(unpriced_calls AS BIGINT) AS unpriced_calls
+    CAST(unpriced_calls AS BIGINT) AS unpriced_calls,
+    CAST(partially_priced_calls AS BIGINT) AS partially_priced_calls
 FROM per_group
 ORDER BY
     CASE WHEN $group_by IN ('day', 'week') THEN grp END,

@@ -26,6 +26,7 @@
 --   cost_to_arpu          DOUBLE   (cost_per_active_user * 30 / days in the period) / arpu_usd_month;
 --                                  NULL without a (non-zero) ARPU
 --   unpriced_calls        BIGINT   calls with cost_usd NULL
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH user_days AS (
     SELECT * FROM user_days_in_period($since, $until, $group_by)
 ),
@@ -36,7 +37,8 @@ per_group AS (
         -- exact: a float sum varies in its last bits with the thread count, and so would ranks
         sum(CAST(cost_usd AS DECIMAL(38, 12))) AS cost_usd,
         quantile_cont(cost_usd, 0.95) AS p95_user_day_cost,
-        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+        CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls,
+        CAST(sum(partially_priced_calls) AS BIGINT) AS partially_priced_calls
     FROM user_days
     GROUP BY grp
 ),
@@ -66,7 +68,8 @@ SELECT
     cost_per_active_user * 30
         / ((epoch(CAST($until AS TIMESTAMPTZ)) - epoch(CAST($since AS TIMESTAMPTZ))) / 86400)
         / nullif(arpu_usd_month, 0) AS cost_to_arpu,
-    unpriced_calls
+    unpriced_calls,
+    partially_priced_calls
 FROM with_revenue
 ORDER BY
     CASE WHEN $group_by IN ('day', 'week') THEN grp END,

@@ -24,12 +24,14 @@
 --   cost_share      DOUBLE   cost_usd / the group's priced cost; NULL when that is 0
 --   output_tokens   BIGINT   sum of output_tokens
 --   unpriced_calls  BIGINT   calls with cost_usd NULL
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH period_calls AS (
     SELECT
         grp,
         model_tier,
         cost_usd,
-        output_tokens
+        output_tokens,
+        partly_priced
     FROM calls_in_period($since, $until, $group_by)
     WHERE NOT coalesce(response_cache_hit, false)
 ),
@@ -44,7 +46,8 @@ mix AS MATERIALIZED (
         count(*) AS calls,
         coalesce(sum(cost_usd), 0) AS cost_usd,
         CAST(coalesce(sum(output_tokens), 0) AS BIGINT) AS output_tokens,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY grp, model_tier
 )
@@ -56,7 +59,8 @@ SELECT
     cost_usd,
     cost_usd / nullif(sum(cost_usd) OVER bucket, 0) AS cost_share,
     output_tokens,
-    unpriced_calls
+    unpriced_calls,
+    partially_priced_calls
 FROM mix
 WINDOW bucket AS (PARTITION BY bucket)
 ORDER BY

@@ -22,6 +22,7 @@
 --   p95             DOUBLE   95th percentile user-day cost, USD
 --   max             DOUBLE   most expensive user-day, USD
 --   unpriced_calls  BIGINT   calls with cost_usd NULL (they add nothing)
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH user_days AS (
     SELECT * FROM user_days_in_period($since, $until, $group_by)
 )
@@ -32,7 +33,8 @@ SELECT
     quantile_cont(cost_usd, 0.5) AS p50,
     quantile_cont(cost_usd, 0.95) AS p95,
     max(cost_usd) AS "max",
-    CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+    CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls,
+    CAST(sum(partially_priced_calls) AS BIGINT) AS partially_priced_calls
 FROM user_days
 GROUP BY grp
 ORDER BY

@@ -19,13 +19,15 @@
 --   output_tokens   BIGINT   idem
 --   share           DOUBLE   cost_usd / the period's priced cost; NULL when that is 0
 --   unpriced_calls  BIGINT   calls with cost_usd NULL
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH period_calls AS (
     SELECT
         grp,
         coalesce(response_cache_hit, false) AS cache_hit,
         cost_usd,
         input_tokens,
-        output_tokens
+        output_tokens,
+        partly_priced
     FROM calls_in_period($since, $until, $group_by)
 ),
 per_group AS (
@@ -36,7 +38,8 @@ per_group AS (
         coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
         CAST(coalesce(sum(input_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS input_tokens,
         CAST(coalesce(sum(output_tokens) FILTER (WHERE NOT cache_hit), 0) AS BIGINT) AS output_tokens,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY grp
 )
@@ -47,7 +50,8 @@ SELECT
     input_tokens,
     output_tokens,
     CAST(cost_usd AS DOUBLE) / CAST(nullif(sum(cost_usd) OVER (), 0) AS DOUBLE) AS share,
-    unpriced_calls
+    unpriced_calls,
+    partially_priced_calls
 FROM per_group
 ORDER BY
     CASE WHEN $group_by IN ('day', 'week') THEN grp END,

@@ -21,10 +21,12 @@
 --   cumulative_share  DOUBLE   share of this group and all ranked above it
 --   calls             BIGINT   all calls
 --   unpriced_calls    BIGINT   calls with cost_usd NULL
+--   partially_priced_calls BIGINT priced calls with a unit no price covers (price_flags), left out of cost_usd
 WITH period_calls AS (
     SELECT
         grp,
-        cost_usd
+        cost_usd,
+        partly_priced
     FROM calls_in_period($since, $until, $group_by)
 ),
 per_group AS (
@@ -34,7 +36,8 @@ per_group AS (
         -- Exact: a float sum varies in its last bits with the thread count, so equal costs
         -- would rank differently from run to run and the tie-break on the group never apply.
         coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
-        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls
+        count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
+        count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY grp
 ),
@@ -53,6 +56,7 @@ SELECT
     CAST(sum(cost_usd) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE)
         / CAST(total AS DOUBLE) AS cumulative_share,
     calls,
-    unpriced_calls
+    unpriced_calls,
+    partially_priced_calls
 FROM ranked
 ORDER BY rank

@@ -6,6 +6,9 @@
 --   cache_write_tokens  part of input written to a prompt cache (cache_write_1h_tokens: 1-hour TTL part)
 --   output_tokens       all generated tokens, reasoning included
 --   reasoning_tokens    part of output spent on reasoning
+--   extra               the call's other billed units (llmfinops/schema.py EXTRA_UNITS): per-modality
+--                       parts of input/output (audio_input_tokens, image_output_tokens, ...) and
+--                       server-side tool requests (web_search_requests, ...); NULL when there are none
 -- Each usage_* macro returns that STRUCT plus `bad`, TRUE when a count is present but is
 -- not a non-negative whole number (the record is then quarantined, never half-counted).
 
@@ -18,63 +21,186 @@ CREATE OR REPLACE MACRO count_bad(v) AS v IS NOT NULL
 CREATE OR REPLACE MACRO tok(u, path) AS as_count(json_extract_string(u, path));
 CREATE OR REPLACE MACRO tok_bad(u, path) AS count_bad(json_extract_string(u, path));
 CREATE OR REPLACE MACRO any_tok_bad(u, paths) AS list_bool_or(list_transform(paths, lambda p: tok_bad(u, p)));
+-- Extra units as a MAP of the non-zero entries ({'key': unit, 'value': count} structs); NULL when
+-- none is above zero, so the common call carries no map at all.
+CREATE OR REPLACE MACRO unit_map(entries) AS CASE
+    WHEN list_bool_or(list_transform(entries, lambda e: coalesce(e.value, 0) > 0))
+    THEN map_from_entries(list_filter(entries, lambda e: coalesce(e.value, 0) > 0))
+END;
+-- Add entries to an existing unit map (body-level units, e.g. OpenAI Responses tool_usage).
+CREATE OR REPLACE MACRO units_merge(m, entries) AS unit_map(list_concat(
+    coalesce(list_transform(map_entries(m), lambda e: {'key': e.key, 'value': e.value}), []), entries));
+CREATE OR REPLACE MACRO no_units() AS CAST(NULL AS MAP(VARCHAR, BIGINT));
 
--- OpenAI Chat Completions (also Azure OpenAI, OpenRouter, LiteLLM's OpenAI-style usage):
--- prompt_tokens already INCLUDES prompt_tokens_details.cached_tokens (and cache_write_tokens);
--- completion_tokens INCLUDES completion_tokens_details.reasoning_tokens.
+-- OpenAI Chat Completions (also Azure OpenAI, OpenRouter, Groq, Mistral, LiteLLM's OpenAI-style usage):
+-- prompt_tokens already INCLUDES prompt_tokens_details.cached_tokens (and cache_write_tokens) and
+-- the audio/image/video parts; completion_tokens INCLUDES completion_tokens_details.reasoning_tokens
+-- and its audio/image parts. An embeddings response has no completion_tokens and total_tokens =
+-- prompt_tokens: its output is 0 (a chat usage without completion_tokens is still rejected).
+CREATE OR REPLACE MACRO openai_chat_units(u) AS unit_map([
+    {'key': 'audio_input_tokens', 'value': tok(u, '$.prompt_tokens_details.audio_tokens')},
+    {'key': 'image_input_tokens', 'value': tok(u, '$.prompt_tokens_details.image_tokens')},
+    {'key': 'video_input_tokens', 'value': tok(u, '$.prompt_tokens_details.video_tokens')},
+    {'key': 'audio_output_tokens', 'value': tok(u, '$.completion_tokens_details.audio_tokens')},
+    {'key': 'image_output_tokens', 'value': tok(u, '$.completion_tokens_details.image_tokens')}
+]);
+CREATE OR REPLACE MACRO openai_chat_bad(u) AS any_tok_bad(u, ['$.prompt_tokens', '$.completion_tokens',
+    '$.prompt_tokens_details.cached_tokens', '$.prompt_tokens_details.cache_write_tokens',
+    '$.completion_tokens_details.reasoning_tokens', '$.prompt_tokens_details.audio_tokens',
+    '$.prompt_tokens_details.image_tokens', '$.prompt_tokens_details.video_tokens',
+    '$.completion_tokens_details.audio_tokens', '$.completion_tokens_details.image_tokens']);
 CREATE OR REPLACE MACRO usage_openai_chat(u) AS {
     'input_tokens': tok(u, '$.prompt_tokens'),
     'cached_input_tokens': coalesce(tok(u, '$.prompt_tokens_details.cached_tokens'), 0),
     'cache_write_tokens': coalesce(tok(u, '$.prompt_tokens_details.cache_write_tokens'), 0),
     'cache_write_1h_tokens': 0::BIGINT,
-    'output_tokens': tok(u, '$.completion_tokens'),
+    'output_tokens': coalesce(tok(u, '$.completion_tokens'),
+        CASE WHEN NOT json_exists(u, '$.completion_tokens') AND tok(u, '$.total_tokens') = tok(u, '$.prompt_tokens')
+             THEN 0 END),
     'reasoning_tokens': coalesce(tok(u, '$.completion_tokens_details.reasoning_tokens'), 0),
-    'bad': any_tok_bad(u, ['$.prompt_tokens', '$.completion_tokens', '$.prompt_tokens_details.cached_tokens',
-                           '$.prompt_tokens_details.cache_write_tokens',
-                           '$.completion_tokens_details.reasoning_tokens'])
+    'extra': openai_chat_units(u),
+    'bad': openai_chat_bad(u)
 };
 
--- OpenAI Responses API: input_tokens INCLUDES input_tokens_details.cached_tokens and
--- cache_write_tokens; output_tokens INCLUDES output_tokens_details.reasoning_tokens.
+-- xAI (native and OpenAI-compatible): completion_tokens EXCLUDES the reasoning tokens, which come
+-- as a top-level reasoning_tokens (native) or completion_tokens_details.reasoning_tokens, so
+-- output = completion + reasoning (total_tokens = prompt + completion + reasoning); cached input
+-- is cached_prompt_text_tokens (native) or prompt_tokens_details.cached_tokens, inside prompt_tokens.
+-- Source: docs.x.ai "Consumption and rate limits"; genai-prices 0.2.3's x-ai usage extractors.
+CREATE OR REPLACE MACRO xai_reasoning(u) AS coalesce(tok(u, '$.reasoning_tokens'),
+    tok(u, '$.completion_tokens_details.reasoning_tokens'), 0);
+CREATE OR REPLACE MACRO usage_xai(u) AS {
+    'input_tokens': tok(u, '$.prompt_tokens'),
+    'cached_input_tokens': coalesce(tok(u, '$.cached_prompt_text_tokens'), tok(u, '$.prompt_tokens_details.cached_tokens'), 0),
+    'cache_write_tokens': 0::BIGINT,
+    'cache_write_1h_tokens': 0::BIGINT,
+    'output_tokens': tok(u, '$.completion_tokens') + xai_reasoning(u),
+    'reasoning_tokens': xai_reasoning(u),
+    'extra': unit_map([
+        {'key': 'audio_input_tokens', 'value': tok(u, '$.prompt_tokens_details.audio_tokens')},
+        {'key': 'image_input_tokens', 'value': coalesce(tok(u, '$.prompt_image_tokens'), tok(u, '$.prompt_tokens_details.image_tokens'))},
+        {'key': 'audio_output_tokens', 'value': tok(u, '$.completion_tokens_details.audio_tokens')}
+    ]),
+    'bad': openai_chat_bad(u) OR any_tok_bad(u, ['$.reasoning_tokens', '$.cached_prompt_text_tokens', '$.prompt_image_tokens'])
+};
+
+-- DeepSeek: prompt_tokens = prompt_cache_hit_tokens + prompt_cache_miss_tokens; the hits are the
+-- cached input (newer responses repeat them as prompt_tokens_details.cached_tokens); reasoning is
+-- inside completion_tokens. Source: api-docs.deepseek.com "Context caching".
+CREATE OR REPLACE MACRO usage_deepseek(u) AS {
+    'input_tokens': tok(u, '$.prompt_tokens'),
+    'cached_input_tokens': coalesce(tok(u, '$.prompt_cache_hit_tokens'), tok(u, '$.prompt_tokens_details.cached_tokens'), 0),
+    'cache_write_tokens': 0::BIGINT,
+    'cache_write_1h_tokens': 0::BIGINT,
+    'output_tokens': tok(u, '$.completion_tokens'),
+    'reasoning_tokens': coalesce(tok(u, '$.completion_tokens_details.reasoning_tokens'), 0),
+    'extra': openai_chat_units(u),
+    'bad': openai_chat_bad(u) OR any_tok_bad(u, ['$.prompt_cache_hit_tokens', '$.prompt_cache_miss_tokens'])
+};
+
+-- Cohere v2 chat (usage.billed_units) and embed (meta.billed_units, passed as the usage block):
+-- billed_units.input_tokens / output_tokens are what Cohere bills; usage.tokens are the raw counts.
+CREATE OR REPLACE MACRO usage_cohere(u) AS {
+    'input_tokens': coalesce(tok(u, '$.billed_units.input_tokens'), tok(u, '$.tokens.input_tokens')),
+    'cached_input_tokens': 0::BIGINT,
+    'cache_write_tokens': 0::BIGINT,
+    'cache_write_1h_tokens': 0::BIGINT,
+    'output_tokens': coalesce(tok(u, '$.billed_units.output_tokens'), tok(u, '$.tokens.output_tokens'), 0),
+    'reasoning_tokens': 0::BIGINT,
+    'extra': no_units(),
+    'bad': any_tok_bad(u, ['$.billed_units.input_tokens', '$.billed_units.output_tokens',
+                           '$.tokens.input_tokens', '$.tokens.output_tokens'])
+};
+
+-- OpenAI Responses API (also a `response.compaction` object, the Images API `gpt-image` usage,
+-- audio transcription usage and Realtime `response.done` usage, which spell the details
+-- `input_token_details`/`output_token_details`): input_tokens INCLUDES the cached and cache-write
+-- tokens and the text/audio/image parts; output_tokens INCLUDES reasoning and the audio/image parts.
+-- Cached audio/image tokens (Realtime cached_tokens_details) are part of both cached and audio/image.
+CREATE OR REPLACE MACRO oai_in(u, field) AS coalesce(tok(u, '$.input_tokens_details.' || field),
+    tok(u, '$.input_token_details.' || field));
+CREATE OR REPLACE MACRO oai_out(u, field) AS coalesce(tok(u, '$.output_tokens_details.' || field),
+    tok(u, '$.output_token_details.' || field));
 CREATE OR REPLACE MACRO usage_openai_responses(u) AS {
     'input_tokens': tok(u, '$.input_tokens'),
-    'cached_input_tokens': coalesce(tok(u, '$.input_tokens_details.cached_tokens'), 0),
-    'cache_write_tokens': coalesce(tok(u, '$.input_tokens_details.cache_write_tokens'), 0),
+    'cached_input_tokens': coalesce(oai_in(u, 'cached_tokens'), 0),
+    'cache_write_tokens': coalesce(oai_in(u, 'cache_write_tokens'), 0),
     'cache_write_1h_tokens': 0::BIGINT,
     'output_tokens': tok(u, '$.output_tokens'),
-    'reasoning_tokens': coalesce(tok(u, '$.output_tokens_details.reasoning_tokens'), 0),
+    'reasoning_tokens': coalesce(oai_out(u, 'reasoning_tokens'), 0),
+    'extra': unit_map([
+        {'key': 'audio_input_tokens', 'value': oai_in(u, 'audio_tokens')},
+        {'key': 'audio_cached_input_tokens', 'value': oai_in(u, 'cached_tokens_details.audio_tokens')},
+        {'key': 'image_input_tokens', 'value': oai_in(u, 'image_tokens')},
+        {'key': 'image_cached_input_tokens', 'value': oai_in(u, 'cached_tokens_details.image_tokens')},
+        {'key': 'audio_output_tokens', 'value': oai_out(u, 'audio_tokens')},
+        {'key': 'image_output_tokens', 'value': oai_out(u, 'image_tokens')}
+    ]),
     'bad': any_tok_bad(u, ['$.input_tokens', '$.output_tokens', '$.input_tokens_details.cached_tokens',
-                           '$.input_tokens_details.cache_write_tokens',
-                           '$.output_tokens_details.reasoning_tokens'])
+                           '$.input_tokens_details.cache_write_tokens', '$.output_tokens_details.reasoning_tokens',
+                           '$.input_token_details.cached_tokens', '$.input_tokens_details.audio_tokens',
+                           '$.input_token_details.audio_tokens', '$.input_tokens_details.image_tokens',
+                           '$.input_token_details.image_tokens', '$.output_tokens_details.image_tokens',
+                           '$.output_token_details.audio_tokens', '$.output_tokens_details.audio_tokens'])
 };
 
 -- Anthropic Messages (also Claude Code logs): input_tokens EXCLUDES cache_read_input_tokens and
 -- cache_creation_input_tokens, so canonical input is the three summed. cache_creation splits the
 -- writes by TTL (ephemeral_5m / ephemeral_1h). Thinking is inside output_tokens.
+-- Server-side compaction: `iterations` lists every sampling step of the request (a `compaction`
+-- step, then the `message` step the top-level counts describe); all are billed, so with iterations
+-- every count is their sum (docs.claude.com "Compaction": usage.iterations). Server tools:
+-- server_tool_use.web_search_requests / web_fetch_requests are billed per request.
+CREATE OR REPLACE MACRO an_written(u) AS coalesce(tok(u, '$.cache_creation_input_tokens'),
+    coalesce(tok(u, '$.cache_creation.ephemeral_5m_input_tokens'), 0)
+    + coalesce(tok(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0));
+CREATE OR REPLACE MACRO an_input(u) AS tok(u, '$.input_tokens') + coalesce(tok(u, '$.cache_read_input_tokens'), 0)
+    + an_written(u);
+CREATE OR REPLACE MACRO an_iterations(u) AS CASE WHEN json_type(u, '$.iterations') = 'ARRAY'
+    AND json_array_length(u, '$.iterations') > 0 THEN json_extract(u, '$.iterations[*]') END;
+-- a count summed over the iterations when there are any, else the top-level one
+CREATE OR REPLACE MACRO an_sum(u, path) AS CASE WHEN an_iterations(u) IS NULL THEN tok(u, path)
+    ELSE CAST(list_sum(list_transform(an_iterations(u), lambda i: coalesce(tok(i, path), 0))) AS BIGINT) END;
 CREATE OR REPLACE MACRO usage_anthropic(u) AS {
-    'input_tokens': tok(u, '$.input_tokens')
-        + coalesce(tok(u, '$.cache_read_input_tokens'), 0)
-        + coalesce(tok(u, '$.cache_creation_input_tokens'),
-                   coalesce(tok(u, '$.cache_creation.ephemeral_5m_input_tokens'), 0)
-                   + coalesce(tok(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0)),
-    'cached_input_tokens': coalesce(tok(u, '$.cache_read_input_tokens'), 0),
-    'cache_write_tokens': coalesce(tok(u, '$.cache_creation_input_tokens'),
-                                   coalesce(tok(u, '$.cache_creation.ephemeral_5m_input_tokens'), 0)
-                                   + coalesce(tok(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0)),
-    'cache_write_1h_tokens': coalesce(tok(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0),
-    'output_tokens': tok(u, '$.output_tokens'),
+    'input_tokens': CASE WHEN an_iterations(u) IS NULL THEN an_input(u)
+        ELSE CAST(list_sum(list_transform(an_iterations(u), lambda i: an_input(i))) AS BIGINT) END,
+    'cached_input_tokens': coalesce(an_sum(u, '$.cache_read_input_tokens'), 0),
+    'cache_write_tokens': CASE WHEN an_iterations(u) IS NULL THEN an_written(u)
+        ELSE CAST(list_sum(list_transform(an_iterations(u), lambda i: an_written(i))) AS BIGINT) END,
+    'cache_write_1h_tokens': coalesce(an_sum(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0),
+    'output_tokens': an_sum(u, '$.output_tokens'),
     'reasoning_tokens': coalesce(tok(u, '$.output_tokens_details.thinking_tokens'), 0),
+    'extra': unit_map([
+        {'key': 'web_search_requests', 'value': tok(u, '$.server_tool_use.web_search_requests')},
+        {'key': 'web_fetch_requests', 'value': tok(u, '$.server_tool_use.web_fetch_requests')}
+    ]),
     'bad': any_tok_bad(u, ['$.input_tokens', '$.output_tokens', '$.cache_read_input_tokens',
                            '$.cache_creation_input_tokens', '$.cache_creation.ephemeral_5m_input_tokens',
                            '$.cache_creation.ephemeral_1h_input_tokens',
-                           '$.output_tokens_details.thinking_tokens'])
+                           '$.output_tokens_details.thinking_tokens', '$.server_tool_use.web_search_requests',
+                           '$.server_tool_use.web_fetch_requests'])
+        OR (an_iterations(u) IS NOT NULL AND list_bool_or(list_transform(an_iterations(u), lambda i:
+            any_tok_bad(i, ['$.input_tokens', '$.output_tokens', '$.cache_read_input_tokens',
+                            '$.cache_creation_input_tokens', '$.cache_creation.ephemeral_1h_input_tokens']))))
 };
 
 -- Gemini / Vertex AI usageMetadata (camelCase over REST, snake_case from the Python SDK):
 -- promptTokenCount INCLUDES cachedContentTokenCount; toolUsePromptTokenCount is billed input
 -- outside promptTokenCount; thoughtsTokenCount is billed as output but is NOT inside
 -- candidatesTokenCount, so canonical output = candidates + thoughts.
+-- Per-modality counts come from promptTokensDetails (+ toolUsePromptTokensDetails),
+-- cacheTokensDetails and candidatesTokensDetails, lists of {modality, tokenCount}; DOCUMENT is
+-- billed as image (genai-prices 0.2.3's google extractor). Each detail list is inside its total.
 CREATE OR REPLACE MACRO gem(u, camel, snake) AS coalesce(tok(u, '$.' || camel), tok(u, '$.' || snake));
+CREATE OR REPLACE MACRO gem_details(u, camel, snake) AS coalesce(
+    json_extract(u, '$.' || camel || '[*]'), json_extract(u, '$.' || snake || '[*]'), []);
+CREATE OR REPLACE MACRO gem_mod(u, camel, snake, modalities) AS CAST(list_sum(list_transform(
+    list_filter(gem_details(u, camel, snake),
+        lambda d: list_contains(modalities, upper(json_extract_string(d, '$.modality')))),
+    lambda d: coalesce(as_count(json_extract_string(d, '$.tokenCount')), as_count(json_extract_string(d, '$.token_count')), 0))) AS BIGINT);
+CREATE OR REPLACE MACRO gem_in(u, modalities) AS
+    coalesce(gem_mod(u, 'promptTokensDetails', 'prompt_tokens_details', modalities), 0)
+    + coalesce(gem_mod(u, 'toolUsePromptTokensDetails', 'tool_use_prompt_tokens_details', modalities), 0);
 CREATE OR REPLACE MACRO usage_gemini(u) AS {
     'input_tokens': gem(u, 'promptTokenCount', 'prompt_token_count')
         + coalesce(gem(u, 'toolUsePromptTokenCount', 'tool_use_prompt_token_count'), 0),
@@ -84,6 +210,18 @@ CREATE OR REPLACE MACRO usage_gemini(u) AS {
     'output_tokens': coalesce(gem(u, 'candidatesTokenCount', 'candidates_token_count'), 0)
         + coalesce(gem(u, 'thoughtsTokenCount', 'thoughts_token_count'), 0),
     'reasoning_tokens': coalesce(gem(u, 'thoughtsTokenCount', 'thoughts_token_count'), 0),
+    'extra': CASE WHEN json_exists(u, '$.promptTokensDetails') OR json_exists(u, '$.prompt_tokens_details')
+            OR json_exists(u, '$.candidatesTokensDetails') OR json_exists(u, '$.candidates_tokens_details') THEN unit_map([
+        {'key': 'audio_input_tokens', 'value': gem_in(u, ['AUDIO'])},
+        {'key': 'image_input_tokens', 'value': gem_in(u, ['IMAGE', 'DOCUMENT'])},
+        {'key': 'video_input_tokens', 'value': gem_in(u, ['VIDEO'])},
+        {'key': 'audio_cached_input_tokens', 'value': gem_mod(u, 'cacheTokensDetails', 'cache_tokens_details', ['AUDIO'])},
+        {'key': 'image_cached_input_tokens', 'value': gem_mod(u, 'cacheTokensDetails', 'cache_tokens_details', ['IMAGE', 'DOCUMENT'])},
+        {'key': 'video_cached_input_tokens', 'value': gem_mod(u, 'cacheTokensDetails', 'cache_tokens_details', ['VIDEO'])},
+        {'key': 'audio_output_tokens', 'value': gem_mod(u, 'candidatesTokensDetails', 'candidates_tokens_details', ['AUDIO'])},
+        {'key': 'image_output_tokens', 'value': gem_mod(u, 'candidatesTokensDetails', 'candidates_tokens_details', ['IMAGE', 'DOCUMENT'])},
+        {'key': 'video_output_tokens', 'value': gem_mod(u, 'candidatesTokensDetails', 'candidates_tokens_details', ['VIDEO'])}
+    ]) END,
     'bad': any_tok_bad(u, ['$.promptTokenCount', '$.prompt_token_count', '$.candidatesTokenCount',
                            '$.candidates_token_count', '$.thoughtsTokenCount', '$.thoughts_token_count',
                            '$.cachedContentTokenCount', '$.cached_content_token_count',
@@ -91,29 +229,42 @@ CREATE OR REPLACE MACRO usage_gemini(u) AS {
 };
 
 -- AWS Bedrock Converse usage: inputTokens EXCLUDES cacheReadInputTokens and cacheWriteInputTokens.
+-- cacheDetails lists the writes by TTL ([{inputTokens, ttl: '5m' | '1h'}]): the '1h' ones are
+-- the 1-hour writes.
 CREATE OR REPLACE MACRO usage_bedrock_converse(u) AS {
     'input_tokens': tok(u, '$.inputTokens') + coalesce(tok(u, '$.cacheReadInputTokens'), 0)
         + coalesce(tok(u, '$.cacheWriteInputTokens'), 0),
     'cached_input_tokens': coalesce(tok(u, '$.cacheReadInputTokens'), 0),
     'cache_write_tokens': coalesce(tok(u, '$.cacheWriteInputTokens'), 0),
-    'cache_write_1h_tokens': 0::BIGINT,
+    'cache_write_1h_tokens': coalesce(CAST(list_sum(list_transform(
+        list_filter(coalesce(json_extract(u, '$.cacheDetails[*]'), []), lambda d: json_extract_string(d, '$.ttl') = '1h'),
+        lambda d: coalesce(tok(d, '$.inputTokens'), 0))) AS BIGINT), 0),
     'output_tokens': tok(u, '$.outputTokens'),
     'reasoning_tokens': 0::BIGINT,
+    'extra': no_units(),
     'bad': any_tok_bad(u, ['$.inputTokens', '$.outputTokens', '$.cacheReadInputTokens',
                            '$.cacheWriteInputTokens'])
 };
 
 -- Which rule a usage block follows, from its shape; `hint` (provider or model name) settles the
 -- one ambiguous case: {input_tokens, output_tokens} is both Anthropic's and OpenAI Responses'.
+-- OpenAI-compatible vendors are told apart by their own fields (xAI's cached_prompt_text_tokens or
+-- top-level reasoning_tokens, DeepSeek's prompt_cache_hit_tokens), else by the hint (an xAI chat
+-- usage looks like OpenAI's but does not count reasoning inside completion_tokens).
 CREATE OR REPLACE MACRO usage_shape(u, hint) AS CASE
     WHEN u IS NULL OR json_type(u) <> 'OBJECT' THEN NULL
-    WHEN json_exists(u, '$.prompt_tokens') THEN 'openai_chat'
+    WHEN json_exists(u, '$.prompt_tokens') THEN CASE
+        WHEN json_exists(u, '$.cached_prompt_text_tokens') OR json_exists(u, '$.reasoning_tokens')
+            OR regexp_matches(lower(coalesce(hint, '')), '^(x-ai|xai|grok)') THEN 'xai'
+        WHEN json_exists(u, '$.prompt_cache_hit_tokens') THEN 'deepseek'
+        ELSE 'openai_chat' END
+    WHEN json_exists(u, '$.billed_units') THEN 'cohere'
     WHEN json_exists(u, '$.promptTokenCount') OR json_exists(u, '$.prompt_token_count')
         OR json_exists(u, '$.candidatesTokenCount') THEN 'gemini'
     WHEN json_exists(u, '$.inputTokens') THEN 'bedrock_converse'
     WHEN json_exists(u, '$.cache_read_input_tokens') OR json_exists(u, '$.cache_creation_input_tokens')
         OR json_exists(u, '$.cache_creation') THEN 'anthropic'
-    WHEN json_exists(u, '$.input_tokens_details') THEN 'openai_responses'
+    WHEN json_exists(u, '$.input_tokens_details') OR json_exists(u, '$.input_token_details') THEN 'openai_responses'
     WHEN json_exists(u, '$.input_tokens') AND lower(coalesce(hint, '')) SIMILAR TO '.*(anthropic|claude).*'
         THEN 'anthropic'
     WHEN json_exists(u, '$.input_tokens') THEN 'openai_responses'
@@ -122,6 +273,9 @@ END;
 -- Canonical counts of a usage block of any known shape (NULL when the shape is unknown).
 CREATE OR REPLACE MACRO usage_canonical(u, hint) AS CASE usage_shape(u, hint)
     WHEN 'openai_chat' THEN usage_openai_chat(u)
+    WHEN 'xai' THEN usage_xai(u)
+    WHEN 'deepseek' THEN usage_deepseek(u)
+    WHEN 'cohere' THEN usage_cohere(u)
     WHEN 'openai_responses' THEN usage_openai_responses(u)
     WHEN 'anthropic' THEN usage_anthropic(u)
     WHEN 'gemini' THEN usage_gemini(u)
@@ -139,31 +293,48 @@ CREATE OR REPLACE MACRO usage_bedrock_log(rec) AS usage_bedrock_converse(json_ob
 
 -- OpenTelemetry GenAI span attributes, given as one JSON object {attribute name: value text}.
 -- gen_ai.usage.input_tokens (deprecated: prompt_tokens) SHOULD include cache reads and cache
--- writes, and output_tokens (deprecated: completion_tokens) includes reasoning. Some Anthropic
--- instrumentations pass Anthropic's EXCLUSIVE input count through: when the cache counts exceed
--- the input count it cannot be inclusive, so they are added (an exclusive count that happens to
--- be larger than its cache counts cannot be told apart and is taken as inclusive).
+-- writes, and output_tokens (deprecated: completion_tokens) includes reasoning. Cache writes are
+-- gen_ai.usage.cache_creation.input_tokens (earlier drafts and some instrumentations:
+-- cache_write.input_tokens). OpenInference spans carry the same numbers as llm.token_count.prompt
+-- (inclusive of its prompt_details.cache_read / cache_write / audio), .completion (inclusive of
+-- completion_details.reasoning / audio). Some Anthropic instrumentations pass Anthropic's
+-- EXCLUSIVE input count through: when the cache counts exceed the input count it cannot be
+-- inclusive, so they are added (an exclusive count that happens to be larger than its cache
+-- counts cannot be told apart and is taken as inclusive).
 CREATE OR REPLACE MACRO otel_tok(a, name) AS tok(a, '$."' || name || '"');
+CREATE OR REPLACE MACRO otel_first(a, names) AS list_first(list_filter(
+    list_transform(names, lambda n: otel_tok(a, n)), lambda v: v IS NOT NULL));
+CREATE OR REPLACE MACRO otel_in(a) AS otel_first(a, ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens',
+    'llm.token_count.prompt']);
+CREATE OR REPLACE MACRO otel_cached(a) AS coalesce(otel_first(a, ['gen_ai.usage.cache_read.input_tokens',
+    'llm.token_count.prompt_details.cache_read']), 0);
+CREATE OR REPLACE MACRO otel_written(a) AS coalesce(otel_first(a, ['gen_ai.usage.cache_creation.input_tokens',
+    'gen_ai.usage.cache_write.input_tokens', 'llm.token_count.prompt_details.cache_write']), 0);
 CREATE OR REPLACE MACRO usage_otel(a) AS {
     'input_tokens': CASE
-        WHEN coalesce(otel_tok(a, 'gen_ai.usage.input_tokens'), otel_tok(a, 'gen_ai.usage.prompt_tokens'))
-            < coalesce(otel_tok(a, 'gen_ai.usage.cache_read.input_tokens'), 0)
-              + coalesce(otel_tok(a, 'gen_ai.usage.cache_creation.input_tokens'), 0)
-        THEN coalesce(otel_tok(a, 'gen_ai.usage.input_tokens'), otel_tok(a, 'gen_ai.usage.prompt_tokens'))
-            + coalesce(otel_tok(a, 'gen_ai.usage.cache_read.input_tokens'), 0)
-            + coalesce(otel_tok(a, 'gen_ai.usage.cache_creation.input_tokens'), 0)
-        ELSE coalesce(otel_tok(a, 'gen_ai.usage.input_tokens'), otel_tok(a, 'gen_ai.usage.prompt_tokens'))
+        WHEN otel_in(a) < otel_cached(a) + otel_written(a) THEN otel_in(a) + otel_cached(a) + otel_written(a)
+        ELSE otel_in(a)
     END,
-    'cached_input_tokens': coalesce(otel_tok(a, 'gen_ai.usage.cache_read.input_tokens'), 0),
-    'cache_write_tokens': coalesce(otel_tok(a, 'gen_ai.usage.cache_creation.input_tokens'), 0),
+    'cached_input_tokens': otel_cached(a),
+    'cache_write_tokens': otel_written(a),
     'cache_write_1h_tokens': 0::BIGINT,
-    'output_tokens': coalesce(otel_tok(a, 'gen_ai.usage.output_tokens'), otel_tok(a, 'gen_ai.usage.completion_tokens')),
-    'reasoning_tokens': coalesce(otel_tok(a, 'gen_ai.usage.reasoning.output_tokens'), 0),
+    'output_tokens': otel_first(a, ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
+        'llm.token_count.completion']),
+    'reasoning_tokens': coalesce(otel_first(a, ['gen_ai.usage.reasoning.output_tokens',
+        'llm.token_count.completion_details.reasoning']), 0),
+    'extra': unit_map([
+        {'key': 'audio_input_tokens', 'value': otel_tok(a, 'llm.token_count.prompt_details.audio')},
+        {'key': 'audio_output_tokens', 'value': otel_tok(a, 'llm.token_count.completion_details.audio')}
+    ]),
     'bad': any_tok_bad(a, ['$."gen_ai.usage.input_tokens"', '$."gen_ai.usage.prompt_tokens"',
                            '$."gen_ai.usage.output_tokens"', '$."gen_ai.usage.completion_tokens"',
                            '$."gen_ai.usage.cache_read.input_tokens"',
-                           '$."gen_ai.usage.cache_creation.input_tokens"',
-                           '$."gen_ai.usage.reasoning.output_tokens"'])
+                           '$."gen_ai.usage.cache_creation.input_tokens"', '$."gen_ai.usage.cache_write.input_tokens"',
+                           '$."gen_ai.usage.reasoning.output_tokens"', '$."llm.token_count.prompt"',
+                           '$."llm.token_count.completion"', '$."llm.token_count.prompt_details.cache_read"',
+                           '$."llm.token_count.prompt_details.cache_write"',
+                           '$."llm.token_count.completion_details.reasoning"',
+                           '$."llm.token_count.prompt_details.audio"', '$."llm.token_count.completion_details.audio"'])
 };
 
 -- LiteLLM SpendLogs row: prompt_tokens is OpenAI-style INCLUSIVE (for Anthropic, current LiteLLM
@@ -188,6 +359,12 @@ CREATE OR REPLACE MACRO usage_litellm(prompt_tokens, completion_tokens, extra) A
     'cache_write_1h_tokens': 0::BIGINT,
     'output_tokens': as_count(completion_tokens),
     'reasoning_tokens': coalesce(tok(extra, '$.completion_tokens_details.reasoning_tokens'), 0),
+    'extra': unit_map([
+        {'key': 'audio_input_tokens', 'value': tok(extra, '$.prompt_tokens_details.audio_tokens')},
+        {'key': 'image_input_tokens', 'value': tok(extra, '$.prompt_tokens_details.image_tokens')},
+        {'key': 'audio_output_tokens', 'value': tok(extra, '$.completion_tokens_details.audio_tokens')},
+        {'key': 'web_search_requests', 'value': tok(extra, '$.server_tool_use.web_search_requests')}
+    ]),
     'bad': count_bad(prompt_tokens) OR count_bad(completion_tokens)
         OR coalesce(any_tok_bad(extra, ['$.cache_read_input_tokens', '$.cache_creation_input_tokens',
                                         '$.prompt_tokens_details.cached_tokens',

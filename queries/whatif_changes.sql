@@ -32,9 +32,9 @@
 -- A response-cache hit reached no model: only a step cap changes it (it stays free either way).
 --
 -- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
--- ts, provider, model, the token counts and batch flag as the scenario leaves them,
--- response_cache_hit, and cost_usd NULL (so it is priced from the catalog, reported or not);
--- plus
+-- the `calls` columns but ids, dimensions and tags (PASSED: see `picked`), with the token counts,
+-- provider, model and batch flag as the scenario leaves them and cost_usd NULL (so it is priced
+-- from the catalog, reported or not); plus
 --   grp             VARCHAR  the call's group (stored values)
 --   stored_cost     DOUBLE   the stored cost_usd (NULL: unpriced)
 --   change          VARCHAR  dropped (by a step cap) | changed (tokens, model or batch) |
@@ -96,10 +96,14 @@ step_index AS (
 -- Only the columns used: reading every column of the period (tags above all) would cost more
 -- than the whole re-pricing.
 picked AS (
+    -- Every column but the ones no price depends on (ids, dimensions, tags: reading them would
+    -- cost more than the re-pricing), so whatever the price join reads (token counts, batch, and
+    -- any unit or price modifier the store holds) reaches it as stored.
     SELECT
-        c.grp, c.ts, c.provider, c.model, c.input_tokens, c.cached_input_tokens,
-        c.cache_write_tokens, c.cache_write_1h_tokens, c.output_tokens, c.reasoning_tokens, c.batch,
-        c.response_cache_hit, c.cost_usd, coalesce(c.response_cache_hit, false) AS hit,
+        c.* EXCLUDE (call_id, user_id, user_tier, team, feature, task_id, action_id, session_id, step,
+            status, task_outcome, latency_ms, prompt_version, source, source_file, tags, model_tier,
+            cost_source, price_version, day),
+        coalesce(c.response_cache_hit, false) AS hit,
         r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route, r.batch_rule,
         s.step_index
     FROM calls_in_period($since, $until, $group_by) AS c
@@ -183,7 +187,12 @@ judged AS (
     LEFT JOIN batch_discounts AS b ON b.provider = f.provider4
 )
 SELECT
-    ts,
+    * EXCLUDE (
+        hit, step_cap, context_cap, output_cap, cache_share, route, batch_rule, step_index, dropped, in1,
+        cached1, writes1, writes1h1, out2, cached3, writes3, rerouted, provider4, model4, has_batch_rate,
+        batched, not_applicable, provider, model, input_tokens, cached_input_tokens, cache_write_tokens,
+        cache_write_1h_tokens, output_tokens, reasoning_tokens, batch, cost_usd
+    ),
     provider4 AS provider,
     model4 AS model,
     in1 AS input_tokens,
@@ -193,9 +202,7 @@ SELECT
     out2 AS output_tokens,
     CASE WHEN out2 < output_tokens THEN least(reasoning_tokens, out2) ELSE reasoning_tokens END AS reasoning_tokens,
     coalesce(batch, false) OR batched AS batch,
-    response_cache_hit,
     CAST(NULL AS DOUBLE) AS cost_usd,
-    grp,
     cost_usd AS stored_cost,
     CASE
         WHEN dropped THEN 'dropped'

@@ -60,6 +60,7 @@ COLUMNS = (
     "context_growth_exponent", "success_rate_1", "success_rate_2_3", "success_rate_4_7", "success_rate_8_15",
     "success_rate_16_plus", "runaway_tasks", "suggested_step_cap", "step_cap_savings_usd", "cost_usd",
     "unpriced_calls",
+    "partially_priced_calls",
 )  # fmt: skip
 
 
@@ -100,7 +101,7 @@ def test_agent_loops_every_column(con):
         "suggested_step_cap": 4,
         # calls at index > 4: T5's 5..15 at 0.25 (11 x 0.25 = 2.75) and its unpriced 16th
         "step_cap_savings_usd": 2.75,
-        "cost_usd": 4.90, "unpriced_calls": 1,
+        "cost_usd": 4.90, "unpriced_calls": 1, "partially_priced_calls": 0,
     }  # fmt: skip
     helper = {
         "tasks": 1, "steps_p50": 2.0, "steps_p95": 2.0, "steps_max": 2,
@@ -114,6 +115,7 @@ def test_agent_loops_every_column(con):
         "success_rate_16_plus": None,
         "runaway_tasks": 0,  # P99 of {2} is 2, not exceeded; $0.01 is under budget
         "suggested_step_cap": 2, "step_cap_savings_usd": 0.0, "cost_usd": 0.01, "unpriced_calls": 0,
+        "partially_priced_calls": 0,
     }  # fmt: skip
     for name, want in (("agent", agent), ("helper", helper)):
         for column, value in want.items():

@@ -57,7 +57,16 @@ def test_json_has_exactly_the_metric_keys(warehouse):
     # Total priced 1234.5042. a4 is 2026-11-15 22:30 UTC: last week, left out.
     rows = json.loads(run(warehouse, "spend", *W47, "--format", "json"))
     assert [list(r) for r in rows] == [
-        ["feature", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls"]
+        [
+            "feature",
+            "calls",
+            "cost_usd",
+            "input_tokens",
+            "output_tokens",
+            "share",
+            "unpriced_calls",
+            "partially_priced_calls",
+        ]
     ] * 2
     assert [
         (r["feature"], r["calls"], r["input_tokens"], r["output_tokens"], r["unpriced_calls"]) for r in rows
@@ -73,7 +82,9 @@ def test_json_has_exactly_the_metric_keys(warehouse):
 
 def test_csv_has_a_header_and_raw_numbers(warehouse):
     text = run(warehouse, "spend", *W47, "--by", "user_tier", "--format", "csv")
-    assert text.splitlines()[0] == "user_tier,calls,cost_usd,input_tokens,output_tokens,share,unpriced_calls"
+    assert text.splitlines()[0] == (
+        "user_tier,calls,cost_usd,input_tokens,output_tokens,share,unpriced_calls,partially_priced_calls"
+    )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["user_tier"], r["calls"], r["cost_usd"]) for r in rows] == [
         ("pro", "2", "1234.5"),
@@ -84,11 +95,12 @@ def test_csv_has_a_header_and_raw_numbers(warehouse):
 def test_table_is_for_people(warehouse):
     out = run(warehouse, "spend", *W47)
     assert out.splitlines()[0].rstrip() == "spend · 2026-W47 · by feature"
-    assert out.splitlines()[2].split()[:2] == ["feature", "calls"]  # the key is named, not "group"
+    # the key is named, not "group" (long headers wrap over a few lines, the first column's included)
+    assert ["feature", "calls"] in [line.split()[:2] for line in out.splitlines()[1:5]]
     lines = {line.split()[0]: line.split() for line in out.splitlines()[1:] if line.strip()}
     # chat's share 1234.5/1234.5042 = 99.9997% -> "100.0%"; search 0.0003% -> "0.0%"
-    assert lines["chat"] == ["chat", "2", "$1,234.50", "1,100", "110", "100.0%", "1"]
-    assert lines["search"] == ["search", "1", "$0.0042", "10", "5", "0.0%", "0"]
+    assert lines["chat"] == ["chat", "2", "$1,234.50", "1,100", "110", "100.0%", "1", "0"]
+    assert lines["search"] == ["search", "1", "$0.0042", "10", "5", "0.0%", "0", "0"]
     assert "1 unpriced call(s) counted, adding no cost" in out
 
 
@@ -125,12 +137,16 @@ def test_group_key_is_named_after_its_dimension(warehouse):
     assert [(r["week"], r["calls"]) for r in by_week] == [("2026-W47", 3)]
     # --by none: one row and no key column at all (the SQL's 'all' is not a value of anything).
     (total,) = json.loads(run(warehouse, "spend", *W47, "--by", "none", "-f", "json"))
-    assert list(total) == ["calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls"]
+    assert list(total) == [
+        "calls", "cost_usd", "input_tokens", "output_tokens", "share",
+        "unpriced_calls", "partially_priced_calls",
+    ]  # fmt: skip
     assert total["calls"] == 3
     # model-tier-mix by model_tier: one model_tier column (a1-a3 have no tier: NULL).
     mix = run(warehouse, "model-tier-mix", *W47, "-f", "csv")
     assert (
-        mix.splitlines()[0] == "model_tier,calls,call_share,cost_usd,cost_share,output_tokens,unpriced_calls"
+        mix.splitlines()[0] == "model_tier,calls,call_share,cost_usd,cost_share,output_tokens,unpriced_calls,"
+        "partially_priced_calls"
     )
     by_user = run(warehouse, "top-spenders", *W47, "-f", "csv")
     assert by_user.splitlines()[0].startswith("rank,user_id,cost_usd,")

@@ -122,7 +122,10 @@ def check(table: pa.Table, columns: tuple[str, ...], expected: list[tuple]) -> N
                 assert g == w, (got, want)
 
 
-SPEND = ("feature", "calls", "cost_usd", "input_tokens", "output_tokens", "share", "unpriced_calls")
+SPEND = (
+    "feature", "calls", "cost_usd", "input_tokens", "output_tokens", "share",
+    "unpriced_calls", "partially_priced_calls",
+)  # fmt: skip
 
 
 def test_metric_spend(con):
@@ -137,9 +140,9 @@ def test_metric_spend(con):
         compute(con, "spend", period=W47),
         SPEND,
         [
-            ("chat", 9, 5.5, 7400, 1350, 5.5 / 9.5, 1),
-            ("search", 5, 4.0, 7000, 400, 4.0 / 9.5, 0),
-            (None, 1, 0.0, 0, 0, 0.0, 1),
+            ("chat", 9, 5.5, 7400, 1350, 5.5 / 9.5, 1, 0),
+            ("search", 5, 4.0, 7000, 400, 4.0 / 9.5, 0, 0),
+            (None, 1, 0.0, 0, 0, 0.0, 1, 0),
         ],
     )
 
@@ -185,7 +188,7 @@ def test_spend_share_is_null_when_nothing_is_priced(con):
     check(
         compute(con, "spend", period=resolve_period("2026-W48", None, None)),
         SPEND,
-        [("search", 1, 0.0, 100, 10, None, 1)],
+        [("search", 1, 0.0, 100, 10, None, 1, 0)],
     )
 
 
@@ -201,6 +204,7 @@ TASK = (
     "cost_per_successful_task",
     "avg_steps",
     "unpriced_calls",
+    "partially_priced_calls",
 )
 
 
@@ -216,8 +220,8 @@ def test_metric_cost_per_task(con):
         compute(con, "cost-per-task", period=W47),
         TASK,
         [
-            ("search", 3, 2, 5.0, 2.5, 2.0, 0),
-            ("chat", 2, 1, 2.5, 2.5, 2.5, 0),
+            ("search", 3, 2, 5.0, 2.5, 2.0, 0, 0),
+            ("chat", 2, 1, 2.5, 2.5, 2.5, 0, 0),
         ],
     )
 
@@ -229,9 +233,9 @@ def test_cost_per_task_with_no_success_is_null(con):
         compute(con, "cost-per-task", period=W47, group_by="user_tier"),
         ("user_tier", *TASK[1:]),
         [
-            ("pro", 3, 2, 6.5, 3.25, 8 / 3, 0),
-            ("enterprise", 1, 1, 0.5, 0.5, 1.0, 0),
-            ("free", 1, 0, 0.5, None, 2.0, 0),
+            ("pro", 3, 2, 6.5, 3.25, 8 / 3, 0, 0),
+            ("enterprise", 1, 1, 0.5, 0.5, 1.0, 0, 0),
+            ("free", 1, 0, 0.5, None, 2.0, 0, 0),
         ],
     )
 
@@ -245,6 +249,7 @@ ACTION = (
     "cost_per_action",
     "cost_per_call",
     "unpriced_calls",
+    "partially_priced_calls",
 )
 
 
@@ -258,9 +263,9 @@ def test_metric_cost_per_action(con):
         compute(con, "cost-per-action", period=W47),
         ACTION,
         [
-            ("search", 3, 6, 2.0, 5.0, 5 / 3, 5 / 6, 0),
-            ("chat", 5, 8, 1.6, 4.5, 0.9, 0.5625, 1),
-            (None, 1, 1, 1.0, 0.0, 0.0, 0.0, 1),
+            ("search", 3, 6, 2.0, 5.0, 5 / 3, 5 / 6, 0, 0),
+            ("chat", 5, 8, 1.6, 4.5, 0.9, 0.5625, 1, 0),
+            (None, 1, 1, 1.0, 0.0, 0.0, 0.0, 1, 0),
         ],
     )
 
@@ -274,6 +279,7 @@ TIER = (
     "arpu_usd_month",
     "cost_to_arpu",
     "unpriced_calls",
+    "partially_priced_calls",
 )
 
 
@@ -291,9 +297,9 @@ def test_metric_cost_per_tier(con):
         compute(con, "cost-per-tier", period=W47, config=config),
         TIER,
         [
-            ("pro", 2, 8.5, 4.25, 2.425, 20.0, 4.25 * 30 / 7 / 20, 0),
-            ("enterprise", 1, 0.5, 0.5, 0.5, None, None, 0),
-            ("free", 1, 0.5, 0.5, 0.475, 0.0, None, 1),
+            ("pro", 2, 8.5, 4.25, 2.425, 20.0, 4.25 * 30 / 7 / 20, 0, 0),
+            ("enterprise", 1, 0.5, 0.5, 0.5, None, None, 0, 0),
+            ("free", 1, 0.5, 0.5, 0.475, 0.0, None, 1, 0),
         ],
     )
 
@@ -304,7 +310,7 @@ def test_cost_per_tier_without_config_has_no_revenue(con):
     assert table.column("cost_to_arpu").to_pylist() == [None, None, None]
 
 
-P95 = ("user_days", "mean", "p50", "p95", "max", "unpriced_calls")
+P95 = ("user_days", "mean", "p50", "p95", "max", "unpriced_calls", "partially_priced_calls")
 
 
 def test_metric_p95_user_cost(con):
@@ -314,7 +320,7 @@ def test_metric_p95_user_cost(con):
     check(
         compute(con, "p95-user-cost", period=W47),
         P95,  # --by none: no key column
-        [(7, 9.5 / 7, 2.0, 2.35, 2.5, 1)],
+        [(7, 9.5 / 7, 2.0, 2.35, 2.5, 1, 0)],
     )
 
 
@@ -327,7 +333,7 @@ def test_p95_user_cost_by_feature(con):
     check(
         compute(con, "p95-user-cost", period=W47, group_by="feature"),
         ("feature", *P95),
-        [("search", 3, 4 / 3, 1.0, 2.35, 2.5, 0), ("chat", 5, 1.1, 1.0, 2.0, 2.0, 1)],
+        [("search", 3, 4 / 3, 1.0, 2.35, 2.5, 0, 0), ("chat", 5, 1.1, 1.0, 2.0, 2.0, 1, 0)],
     )
 
 
@@ -372,6 +378,7 @@ MIX = (
     "cost_share",
     "output_tokens",
     "unpriced_calls",
+    "partially_priced_calls",
 )
 
 
@@ -384,9 +391,9 @@ def test_metric_model_tier_mix(con):
         compute(con, "model-tier-mix", period=W47),
         MIX,  # by model_tier: one model_tier column, the key
         [
-            ("budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1),
-            ("frontier", 7, 7 / 14, 7.0, 7.0 / 9.5, 1200, 0),
-            (None, 1, 1 / 14, 0.0, 0.0, 0, 1),
+            ("budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1, 0),
+            ("frontier", 7, 7 / 14, 7.0, 7.0 / 9.5, 1200, 0, 0),
+            (None, 1, 1 / 14, 0.0, 0.0, 0, 1, 0),
         ],
     )
 
@@ -401,10 +408,10 @@ def test_model_tier_mix_by_week_is_a_trend(con):
         table,
         ("week", *MIX),
         [
-            ("2026-W46", "frontier", 1, 1.0, 5.0, 1.0, 100, 0),
-            ("2026-W47", "budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1),
-            ("2026-W47", "frontier", 7, 7 / 14, 7.0, 7.0 / 9.5, 1200, 0),
-            ("2026-W47", None, 1, 1 / 14, 0.0, 0.0, 0, 1),
+            ("2026-W46", "frontier", 1, 1.0, 5.0, 1.0, 100, 0, 0),
+            ("2026-W47", "budget", 6, 6 / 14, 2.5, 2.5 / 9.5, 550, 1, 0),
+            ("2026-W47", "frontier", 7, 7 / 14, 7.0, 7.0 / 9.5, 1200, 0, 0),
+            ("2026-W47", None, 1, 1 / 14, 0.0, 0.0, 0, 1, 0),
         ],
     )
 
@@ -415,13 +422,22 @@ def test_metric_top_spenders(con):
     # Cumulative: 4.5, 8.5, 9.0, 9.5, 9.5 of 9.5.
     check(
         compute(con, "top-spenders", period=W47),
-        ("rank", "user_id", "cost_usd", "share", "cumulative_share", "calls", "unpriced_calls"),
+        (
+            "rank",
+            "user_id",
+            "cost_usd",
+            "share",
+            "cumulative_share",
+            "calls",
+            "unpriced_calls",
+            "partially_priced_calls",
+        ),
         [
-            (1, "u3", 4.5, 4.5 / 9.5, 4.5 / 9.5, 5, 0),
-            (2, "u1", 4.0, 4.0 / 9.5, 8.5 / 9.5, 4, 0),
-            (3, "u2", 0.5, 0.5 / 9.5, 9.0 / 9.5, 4, 1),
-            (4, "u4", 0.5, 0.5 / 9.5, 1.0, 1, 0),
-            (5, None, 0.0, 0.0, 1.0, 1, 1),
+            (1, "u3", 4.5, 4.5 / 9.5, 4.5 / 9.5, 5, 0, 0),
+            (2, "u1", 4.0, 4.0 / 9.5, 8.5 / 9.5, 4, 0, 0),
+            (3, "u2", 0.5, 0.5 / 9.5, 9.0 / 9.5, 4, 1, 0),
+            (4, "u4", 0.5, 0.5 / 9.5, 1.0, 1, 0, 0),
+            (5, None, 0.0, 0.0, 1.0, 1, 1, 0),
         ],
     )
 
@@ -461,12 +477,12 @@ def test_metric_agent_loops(con):
          "cost_per_task_max", "top5pct_cost_share", "input_tokens_step1", "input_tokens_last",
          "context_growth_exponent", "success_rate_1", "success_rate_2_3", "success_rate_4_7",
          "success_rate_8_15", "success_rate_16_plus", "runaway_tasks", "suggested_step_cap",
-         "step_cap_savings_usd", "cost_usd", "unpriced_calls"),
+         "step_cap_savings_usd", "cost_usd", "unpriced_calls", "partially_priced_calls"),
         [
             ("search", 3, 2.0, 2.9, 3, 2.0, 2.45, 2.5, 0.5, 5000 / 3, 1000.0, search_growth, 1.0, 0.5,
-             None, None, None, 2, 2, 0.5, 5.0, 0),
+             None, None, None, 2, 2, 0.5, 5.0, 0, 0),
             ("chat", 2, 2.5, 2.95, 3, 1.25, 0.5 + 0.95 * 1.5, 2.0, 0.8, 750.0, 1250.0, chat_growth, None, 0.5,
-             None, None, None, 1, 3, 0.0, 2.5, 0),
+             None, None, None, 1, 3, 0.0, 2.5, 0, 0),
         ],
     )  # fmt: skip
 
@@ -592,3 +608,54 @@ def test_compute_validates_name_and_group_by(con):
         compute(con, "spend", period=W47, group_by="user_id")  # only top-spenders groups by user
     # the SQL file name works as well as the CLI name
     assert compute(con, "cost_per_task", period=W47).num_rows == 2
+
+
+# --- partly priced calls -------------------------------------------------------------------------
+# One partly priced call (catalog cost with a flagged unit left out), one fully priced, one with a
+# reported cost and a flag (its cost is complete: not partly priced), one unpriced (no priced part).
+PARTLY = [
+    dict(
+        call_id=f"p{i}",
+        ts=datetime(2026, 11, 18, 10, i, tzinfo=UTC),
+        cost_usd=cost,
+        cost_source=source,
+        price_flags=flags,
+        input_tokens=100,
+        output_tokens=10,
+        task_id="T9",
+        user_id="u9",
+        user_tier="pro",
+        feature="voice",
+        model="gemini-2.5-flash",
+        model_tier="budget",
+        status="ok",
+    )
+    for i, (cost, source, flags) in enumerate(
+        [
+            (1.0, "catalog", ["unpriced:audio_output_tokens"]),
+            (0.5, "catalog", []),
+            (2.0, "reported", ["unpriced:speed=fast"]),
+            (None, "unpriced", ["unpriced:input_tokens", "unpriced:output_tokens"]),
+        ]
+    )
+]
+COST_METRICS = [
+    "spend",
+    "cost-per-task",
+    "cost-per-action",
+    "cost-per-tier",
+    "p95-user-cost",
+    "model-tier-mix",
+    "top-spenders",
+]
+
+
+@pytest.mark.parametrize("name", COST_METRICS)
+def test_every_cost_metric_counts_partly_priced_calls_next_to_unpriced(name):
+    table = compute(make_connection(PARTLY), name, period=W47, group_by="none")
+    # p0 is the partly priced call; p3 the unpriced one; p1 fully priced; p2 reported (complete)
+    assert sum(table.column("partially_priced_calls").to_pylist()) == 1
+    assert sum(table.column("unpriced_calls").to_pylist()) == 1
+    if "cost_usd" in table.column_names:
+        # the priced parts still count: 1.0 + 0.5 + 2.0 = 3.5
+        assert sum(table.column("cost_usd").to_pylist()) == 3.5

@@ -189,7 +189,8 @@ SHOWBACK_FILES = {
     "prev_cost_per_successful_task,last_call_at",
     "showback_spend_by_team_feature.csv": "period,row_kind,team,feature,calls,cost_usd,share,prev_cost_usd",
     "showback_daily_spend_by_team.csv": "period,day,team,calls,cost_usd",
-    "showback_top_users.csv": "period,rank,user_id,cost_usd,share,cumulative_share,calls,unpriced_calls",
+    "showback_top_users.csv": "period,rank,user_id,cost_usd,share,cumulative_share,calls,unpriced_calls,"
+    "partially_priced_calls",
     "showback_anomalies.csv": "period,day,feature,cost_usd,calls,baseline_median,baseline_mad,baseline_days,"
     "change_usd,ratio,robust_z,direction",
     "showback_breaches.csv": "period,rule,severity,metric,column,scope,value,op,threshold,value_text,"
@@ -227,6 +228,7 @@ def test_showback_csv_files(tmp_path: Path):
             "anomalies",
             "budgets",
             "unpriced_by_model",
+            "partly_priced",
             "attribution",
             "quarantine",
             "savings",

@@ -460,6 +460,63 @@ def test_chargeback_billed_without_rows_is_the_logged_total():
     check(run_query(make_con(CALLS, billed=[]), "report_chargeback_billed", P), [(4.5, 4.5, N, 0.0, 0)])
 
 
+def test_partly_priced_calls_by_model_and_flag():
+    # p1 misses its audio output price; p2 misses audio input and output; p3 is fully priced; p4 has a
+    # reported cost (complete, whatever its flags say); p5 has no priced part at all (unpriced).
+    gem = dict(model="gemini-2.5-flash", provider="google")
+    calls = [
+        call(
+            "p1",
+            "2026-11-17T10:00Z",
+            0.25,
+            CHAT,
+            U1,
+            gem,
+            cost_source="catalog",
+            price_flags=["unpriced:audio_output_tokens"],
+        ),
+        call(
+            "p2",
+            "2026-11-17T11:00Z",
+            0.50,
+            CHAT,
+            U1,
+            gem,
+            cost_source="catalog",
+            price_flags=["unpriced:audio_input_tokens", "unpriced:audio_output_tokens"],
+        ),
+        call("p3", "2026-11-17T12:00Z", 1.00, CHAT, U1, gem, cost_source="catalog", price_flags=[]),
+        call(
+            "p4",
+            "2026-11-17T13:00Z",
+            2.00,
+            CHAT,
+            U1,
+            gem,
+            cost_source="reported",
+            price_flags=["unpriced:speed=fast"],
+        ),
+        call(
+            "p5",
+            "2026-11-17T14:00Z",
+            None,
+            CHAT,
+            U1,
+            ACME,
+            cost_source="unpriced",
+            price_flags=["unpriced:input_tokens"],
+        ),
+    ]
+    # audio_output: p1 + p2 = 2 calls, 0.25 + 0.50 = 0.75; audio_input: p2 alone, 0.50
+    check(
+        run_query(make_con(calls), "report_partly_priced", P),
+        [
+            ("google", "gemini-2.5-flash", "unpriced:audio_output_tokens", 2, 0.75),
+            ("google", "gemini-2.5-flash", "unpriced:audio_input_tokens", 1, 0.5),
+        ],
+    )
+
+
 # --- every report query has a header and a test -------------------------------------------------
 
 REPORT_QUERIES = [n for n in sqlfiles.names() if n.startswith("report_")]
@@ -490,3 +547,49 @@ def test_header_documents_parameters_and_output_columns(con, name):
     output = head.split("Output", 1)[1]
     documented = re.findall(r"^(\w+)\s{2,}[A-Z]", output, flags=re.MULTILINE)  # name, 2+ spaces, TYPE
     assert documented == columns, f"{name}: header lists {documented}, query returns {columns}"
+
+
+# --- the Agents section: on the agent tasks of tests/test_agent_loops.py ------------------------
+
+
+def _agent_con() -> duckdb.DuckDBPyConnection:
+    from test_agent_loops import CALLS as AGENT_CALLS
+    from test_metrics_sql import make_connection
+
+    return make_connection(AGENT_CALLS)
+
+
+def test_report_agent_steps():
+    # agent: T1 (1 step), T2 (2), T3 (3), T4 (4), T5 (16); step i sends (2i - 1) x 1,000 input.
+    #   index 1: 5 tasks, 0.10 + 0.10 + 0.20 + 0.05 + 0.25 = 0.70; index 2: T2-T5, 0.15 + 0.20 + 0.05
+    #   + 0.25 = 0.65; index 3: T3-T5, 0.50; index 4: T4, T5, 0.30; 5-15: T5 alone, 0.25 each;
+    #   16: T5's unpriced call, 0.
+    # helper: T6, index 1 0.01 with 2,000 input; index 2 a response-cache hit: no input mean.
+    rows = run_query(_agent_con(), "report_agent_steps", {"since": W47.since, "until": W47.until})
+    expected = [
+        ("agent", 1, 5, 0.70, 1000.0),
+        ("agent", 2, 4, 0.65, 3000.0),
+        ("agent", 3, 3, 0.50, 5000.0),
+        ("agent", 4, 2, 0.30, 7000.0),
+        *[("agent", i, 1, 0.25, (2 * i - 1) * 1000.0) for i in range(5, 16)],
+        ("agent", 16, 1, 0.0, 31000.0),
+        ("helper", 1, 1, 0.01, 2000.0),
+        ("helper", 2, 1, 0.0, N),
+    ]
+    check(rows, expected, ("feature", "step_index", "tasks", "cost_usd", "mean_input_tokens"))
+
+
+def test_report_runaway_tasks():
+    # Successful agent tasks took 1, 2 and 4 steps: P99 = 2 + 0.98 x 2 = 3.96. Budget $0.50 (unset).
+    # T5: 16 steps, $3.75 -> steps and cost; T3: 3 steps, $0.60 -> cost; T4: 4 steps, $0.20 -> steps.
+    # helper's T6 (2 steps, P99 of {2} = 2, $0.01) is not one.
+    rows = run_query(_agent_con(), "report_runaway_tasks", {"since": W47.since, "until": W47.until})
+    check(
+        rows,
+        [
+            ("agent", "T5", datetime(2026, 11, 19, 10, 1, tzinfo=UTC), 16, 3.75, "failure", "steps and cost"),
+            ("agent", "T3", datetime(2026, 11, 18, 10, 1, tzinfo=UTC), 3, 0.60, "failure", "cost"),
+            ("agent", "T4", datetime(2026, 11, 18, 10, 1, tzinfo=UTC), 4, 0.20, "success", "steps"),
+        ],
+        ("feature", "task_id", "started_at", "steps", "cost_usd", "outcome", "why"),
+    )

@@ -90,12 +90,18 @@ def _print_summary(wh: Warehouse, s: IngestSummary) -> None:
         table.add_row(f"{name} rows read (reports, not calls)", f"{n:,}")
     table.add_row("stored", f"{s.stored:,}")
     table.add_row("duplicates skipped", f"{s.duplicates:,}")
+    if s.replaced:
+        table.add_row("  of which re-written from the logs (--full)", f"{s.replaced:,}")
     table.add_row("quarantined", f"{s.quarantined_total:,}")
     for reason, n in s.quarantined.items():
         table.add_row(f"  {reason}", f"{n:,}")
     table.add_row("unpriced (stored, cost NULL)", f"{sum(s.unpriced.values()):,}")
     for model, n in s.unpriced.items():
         table.add_row(f"  {model}", f"{n:,}")
+    if s.partially_priced:
+        table.add_row("partly priced (flagged units left out)", f"{sum(s.partially_priced.values()):,}")
+        for flag, n in sorted(s.partial_flags.items(), key=lambda kv: (-kv[1], kv[0])):
+            table.add_row(f"  {flag}", f"{n:,}")
     console.print(table)
     for path, line, reason in s.quarantine_examples[:5]:
         console.print(f"  quarantined {path}:{line}: {reason}")

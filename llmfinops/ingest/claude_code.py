@@ -38,8 +38,11 @@ class ClaudeCodeIngester:
         if not src.path.name.lower().removesuffix(".gz").endswith(".jsonl") or not is_json_lines(head):
             return False
         # Conversation lines link to their parent; a session of summaries only links to a leaf.
-        return head_matches(head, r'"sessionId"\s*:', r'"parentUuid"\s*:') or head_matches(
-            head, r'"type"\s*:\s*"summary"', r'"leafUuid"\s*:'
+        # Lines of older releases carry no parentUuid, only a session id, the message and costUSD.
+        return (
+            head_matches(head, r'"sessionId"\s*:', r'"parentUuid"\s*:')
+            or head_matches(head, r'"type"\s*:\s*"summary"', r'"leafUuid"\s*:')
+            or head_matches(head, r'"sessionId"\s*:', r'"costUSD"\s*:', r'"usage"\s*:')
         )
 
     def batchable(self, src: SourceFile) -> bool:

@@ -84,7 +84,13 @@ class ReadContext:
             self._parts += 1
             part = self._parts
         target = self.staging_dir / f"f{self.file_seq:06d}-p{part:06d}.parquet"
-        cols = ", ".join([*STAGE_PREFIX, *STAGE_COLUMNS])
+        described = {r[0] for r in rel_columns}
+        cols = ", ".join(
+            [
+                *STAGE_PREFIX,
+                *(c if c in described else f"CAST(NULL AS {_STAGE_TYPES[c]}) AS {c}" for c in STAGE_COLUMNS),
+            ]
+        )
         priority = "dedup_priority" if any(r[0] == "dedup_priority" for r in rel_columns) else "NULL"
         # a query over lines of several files says each row's file_seq; others are this file's
         file_seq = "file_seq" if any(r[0] == "file_seq" for r in rel_columns) else str(self.file_seq)
@@ -175,10 +181,14 @@ class ReadContext:
 
     def _check_columns(self, columns: list[tuple[str, str]]) -> None:
         got = dict(columns)
-        missing = [c for c in (*STAGE_PREFIX, *STAGE_COLUMNS) if c not in got]
+        missing = [
+            c for c in (*STAGE_PREFIX, *STAGE_COLUMNS) if c not in got and c not in schema.STAGE_OPTIONAL
+        ]
         if missing:
             raise SchemaMismatch(f"ingester {self.source} does not produce columns {missing}")
         for name in STAGE_COLUMNS:
+            if name not in got:
+                continue
             want = _STAGE_TYPES[name]
             if _norm(got[name]) != _norm(want) and got[name] != '"NULL"':
                 raise SchemaMismatch(f"ingester {self.source}: column {name} is {got[name]}, not {want}")

@@ -33,6 +33,7 @@ from llmfinops.ingest.context import FileProgress, ReadContext
 from llmfinops.ingest.sources import SourceFile, discover
 from llmfinops.pricing import catalog as price_catalog
 from llmfinops.store import catalog as store_catalog
+from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, Warehouse
 from llmfinops.store.writer import SideTables, write_generation
 
@@ -62,6 +63,12 @@ class IngestSummary:
     quarantined: dict[str, int] = field(default_factory=dict)
     quarantine_examples: list[tuple[str, int, str]] = field(default_factory=list)
     unpriced: dict[str, int] = field(default_factory=dict)
+    # Calls priced only in part (a unit no price covers, left out of cost_usd), by model and by flag.
+    partially_priced: dict[str, int] = field(default_factory=dict)
+    partial_flags: dict[str, int] = field(default_factory=dict)
+    # With --full: stored calls read again (among the duplicates), whose stored copy was re-written
+    # from the new reading.
+    replaced: int = 0
     stale_priced_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     generation: Path | None = None
@@ -222,6 +229,7 @@ def _ingest_locked(
         had_data,
         staged=bool(staged_files),
         aggregates=aggregates,
+        replace=full,
     )
 
 
@@ -236,9 +244,13 @@ def _commit(
     *,
     staged: bool,
     aggregates: dict[str, str] | None = None,
+    replace: bool = False,
 ) -> None:
     current = wh.current_generation()
     existing_files = [str(f) for files in wh.day_files(current).values() for f in files]
+    notice = compat.upgrade_notice(wh.root, [Path(f) for f in existing_files])
+    if notice:
+        summary.warnings.append(notice)
     _register_dimensions(con, config)
     if not staged:
         con.execute(f"CREATE TEMP VIEW new_calls AS {schema.empty_calls_sql()}")
@@ -261,9 +273,10 @@ def _commit(
         pairs = _model_pairs(con, current)
         prices = price_catalog.build_price_table(pairs, config)
         con.register("price_table", prices)
-        con.execute(
-            "CREATE TEMP VIEW unpriced AS SELECT * FROM prepared WHERE NOT dup_in_run AND NOT dup_in_store"
-        )
+        # --full: a call read again replaces its stored copy (still one row per call_id), so what a
+        # newer release reads (new columns, corrected rules) reaches the days stored before it
+        keep = "NOT dup_in_run" if replace else "NOT dup_in_run AND NOT dup_in_store"
+        con.execute(f"CREATE TEMP VIEW unpriced AS SELECT * FROM prepared WHERE {keep}")
         con.execute(f"CREATE TEMP VIEW new_calls AS {sqlfiles.load('price_calls')}")
         run_at = datetime.now(UTC)
         con.execute(
@@ -272,7 +285,7 @@ def _commit(
             {"run_at": run_at},
         )
         quarantine = "new_quarantine"
-        _count(con, summary)
+        _count(con, summary, replace=replace)
 
     files_table = pa.Table.from_pylist(list(manifest.values()), schema=FILES_SCHEMA)
     summary.generation = write_generation(
@@ -282,6 +295,7 @@ def _commit(
         side=SideTables(
             prices=prices, files=files_table, quarantine_relation=quarantine, aggregates=aggregates or {}
         ),
+        replace_ids=replace and staged,
     )
     summary.stale_priced_rows = _stale_rows(wh, config)
     if summary.stale_priced_rows:
@@ -295,11 +309,14 @@ def _commit(
             summary.warnings.append(why)
 
 
-def _count(con: duckdb.DuckDBPyConnection, summary: IngestSummary) -> None:
+def _count(con: duckdb.DuckDBPyConnection, summary: IngestSummary, *, replace: bool = False) -> None:
     row = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE dup_in_run OR dup_in_store) FROM prepared"
+        "SELECT count(*), count(*) FILTER (WHERE dup_in_run OR dup_in_store), "
+        "count(*) FILTER (WHERE dup_in_store AND NOT dup_in_run) FROM prepared"
     ).fetchall()
     usable, dups = int(row[0][0]), int(row[0][1])
+    if replace:  # copies already stored: counted as duplicates (nothing new), and re-written
+        summary.replaced = int(row[0][2])
     reasons = con.execute(
         "SELECT reason, count(*) FROM new_quarantine GROUP BY reason ORDER BY count(*) DESC, reason"
     ).fetchall()
@@ -313,11 +330,18 @@ def _count(con: duckdb.DuckDBPyConnection, summary: IngestSummary) -> None:
     summary.records_read = usable + summary.quarantined_total
     summary.duplicates = dups
     summary.stored = usable - dups
-    unpriced = con.execute(
-        "SELECT coalesce(model, '(none)'), count(*) FROM new_calls WHERE cost_source = 'unpriced' "
+    # one pass over the priced view for both counts (each pass prices the run again)
+    flagged = con.execute(
+        "SELECT coalesce(model, '(none)'), cost_source = 'unpriced', price_flags, count(*) FROM new_calls "
+        "WHERE cost_source = 'unpriced' OR (cost_source IN ('catalog', 'override') AND len(price_flags) > 0) "
         "GROUP BY ALL ORDER BY count(*) DESC, 1"
     ).fetchall()
-    summary.unpriced = {str(m): int(n) for m, n in unpriced}
+    for model, unpriced, flags, n in flagged:
+        target = summary.unpriced if unpriced else summary.partially_priced
+        target[str(model)] = target.get(str(model), 0) + int(n)
+        if not unpriced:
+            for flag in flags:
+                summary.partial_flags[flag] = summary.partial_flags.get(flag, 0) + int(n)
 
 
 def _model_pairs(con: duckdb.DuckDBPyConnection, current: Path | None) -> list[tuple[str | None, str]]:

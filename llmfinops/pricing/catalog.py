@@ -4,12 +4,13 @@ genai-prices matches model names with rules (prefixes, regexes, provider fallbac
 SQL join cannot do. So each *distinct* (provider, model) pair of the data is resolved once in
 Python, and its price history is written out as non-overlapping rows::
 
-    provider, model, valid_from, valid_until, band_min_input, band_max_input,
+    provider, model, valid_from, valid_until, tod_from, tod_until, band_min_input, band_max_input,
     input_mtok, cache_read_mtok, cache_write_mtok, cache_write_1h_mtok, output_mtok,
-    discount, price_source, catalog_model_id, model_tier
+    <per-unit prices: UNIT_PRICE_FIELDS>, discount, price_source, catalog_model_id, model_tier
 
 Every call is then priced by one range join (``queries/price_calls.sql``): millions of rows per
-second instead of one Python call per row. ``valid_*`` are UTC instants (NULL = unbounded);
+second instead of one Python call per row. ``valid_*`` are UTC instants (NULL = unbounded),
+``tod_*`` UTC times of day (NULL = from midnight / to midnight) for time-of-day prices;
 a band applies when ``band_min_input < input_tokens <= band_max_input`` — genai-prices' "cliff"
 tiers, where crossing a context threshold prices the whole request at the higher rate.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pyarrow as pa
@@ -53,7 +54,29 @@ PROVIDER_IDS = {
     "fireworks": "fireworks",
 }
 
-PRICE_FIELDS = ("input_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok", "output_mtok")
+# The catalog's per-unit prices for the extra units (schema.EXTRA_UNITS), named as genai-prices
+# names them: USD per million tokens (_mtok) or per thousand requests (_kcount). NULL = the
+# catalog has no such price; queries/price_calls.sql decides per unit what that means.
+UNIT_PRICE_FIELDS = (
+    "input_audio_mtok",
+    "cache_audio_read_mtok",
+    "output_audio_mtok",
+    "input_image_mtok",
+    "cache_image_read_mtok",
+    "output_image_mtok",
+    "input_video_mtok",
+    "output_video_mtok",
+    "web_searches_kcount",
+    "requests_kcount",
+)
+PRICE_FIELDS = (
+    "input_mtok",
+    "cache_read_mtok",
+    "cache_write_mtok",
+    "cache_write_1h_mtok",
+    "output_mtok",
+    *UNIT_PRICE_FIELDS,
+)
 
 PRICE_TABLE_SCHEMA = pa.schema(
     [
@@ -61,6 +84,8 @@ PRICE_TABLE_SCHEMA = pa.schema(
         ("model", pa.string()),
         ("valid_from", pa.timestamp("us", tz="UTC")),
         ("valid_until", pa.timestamp("us", tz="UTC")),
+        ("tod_from", pa.time64("us")),
+        ("tod_until", pa.time64("us")),
         ("band_min_input", pa.int64()),
         ("band_max_input", pa.int64()),
         *[(f, pa.float64()) for f in PRICE_FIELDS],
@@ -79,6 +104,8 @@ class PriceRow:
     model: str
     valid_from: datetime | None
     valid_until: datetime | None
+    tod_from: time | None
+    tod_until: time | None
     band_min_input: int
     band_max_input: int | None
     input_mtok: float | None
@@ -86,6 +113,16 @@ class PriceRow:
     cache_write_mtok: float | None
     cache_write_1h_mtok: float | None
     output_mtok: float | None
+    input_audio_mtok: float | None
+    cache_audio_read_mtok: float | None
+    output_audio_mtok: float | None
+    input_image_mtok: float | None
+    cache_image_read_mtok: float | None
+    output_image_mtok: float | None
+    input_video_mtok: float | None
+    output_video_mtok: float | None
+    web_searches_kcount: float | None
+    requests_kcount: float | None
     discount: float
     price_source: str
     catalog_model_id: str | None
@@ -128,26 +165,7 @@ def price_rows(provider: str | None, model: str, config: Config) -> list[PriceRo
     if not rows:
         # Unknown to catalog and config: stored unpriced, but keep its tier if the mapping names it.
         tier = tier_for(model, None, config.tier_patterns)
-        return [
-            PriceRow(
-                provider,
-                model,
-                None,
-                None,
-                -1,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                0.0,
-                "unpriced",
-                None,
-                tier,
-                version,
-            )
-        ]
+        return [_row(provider, model, {}, "unpriced", tier, version)]
     return rows
 
 
@@ -155,7 +173,10 @@ def resolve(provider: str | None, model: str) -> tuple[types.Provider, types.Mod
     """The catalog's provider and model for a model name, or None."""
     snapshot = data_snapshot.get_snapshot()
     gp_id = PROVIDER_IDS.get((provider or "").lower(), provider)
-    attempts: list[str | None] = [gp_id, None] if gp_id else [None]
+    # A provider the catalog knows is asked alone (its own fallbacks, e.g. azure -> openai, are the
+    # catalog's): falling back to any provider would price a Groq-hosted model at OpenAI's rate.
+    known = gp_id is not None and any(p.id == gp_id for p in snapshot.providers)
+    attempts: list[str | None] = [gp_id] if known else [gp_id, None] if gp_id else [None]
     for pid in attempts:
         try:
             return snapshot.find_provider_model(model, None, pid, None)
@@ -176,8 +197,8 @@ def _catalog_rows(
     discount = config.discounts.get((provider or gp_provider.id).lower(), 0.0)
     source = "override" if discount else "catalog"
     rows: list[PriceRow] = []
-    for valid_from, valid_until, price in periods:
-        price = gaps.fill(gp_provider.id, info.id, price)
+    for valid_from, valid_until, tod_from, tod_until, price in periods:
+        price = gaps.fill(gp_provider.id, info.id, price, model)
         for band_min, band_max, values in _bands(price):
             tier = tier_for(model, values["input_mtok"], config.tier_patterns)
             rows.append(
@@ -186,6 +207,8 @@ def _catalog_rows(
                     model=model,
                     valid_from=valid_from,
                     valid_until=valid_until,
+                    tod_from=tod_from,
+                    tod_until=tod_until,
                     band_min_input=band_min,
                     band_max_input=band_max,
                     **values,
@@ -199,24 +222,44 @@ def _catalog_rows(
     return rows
 
 
-def _price_periods(info: types.ModelInfo) -> list[tuple[datetime | None, datetime | None, types.ModelPrice]]:
-    """The model's prices as consecutive [from, until) periods (time-of-day prices use their base)."""
+def _price_periods(
+    info: types.ModelInfo,
+) -> list[tuple[datetime | None, datetime | None, time | None, time | None, types.ModelPrice]]:
+    """The model's prices as [from, until) date periods, each cut into [tod_from, tod_until) UTC
+    times of day where the catalog has time-of-day prices (e.g. DeepSeek's windows).
+
+    Which price holds in each (period, time slice) is asked of genai-prices itself
+    (``ModelInfo.get_prices`` at the slice's start), so its precedence rules are followed exactly.
+    """
     if isinstance(info.prices, types.ModelPrice):
-        return [(None, None, info.prices)]
-    dated: list[tuple[datetime | None, types.ModelPrice]] = []
+        return [(None, None, None, None, info.prices)]
+    starts: set[datetime] = set()
+    cuts: set[time] = set()
     for cond in info.prices:
         constraint = cond.constraint
         if isinstance(constraint, types.StartDateConstraint):
-            dated.append((_midnight(constraint.start_date), cond.prices))
-        elif constraint is None:
-            dated.append((None, cond.prices))
-        # TimeOfDateConstraint (off-peak discounts) is not modelled: the standard price applies.
-    dated.sort(key=lambda d: d[0] or datetime.min.replace(tzinfo=UTC))
+            starts.add(_midnight(constraint.start_date))
+        elif isinstance(constraint, types.TimeOfDateConstraint):
+            cuts.update(_utc_time(t) for t in (constraint.start_time, constraint.end_time))
+    dates: list[datetime | None] = [None, *sorted(starts)]
+    times: list[time | None] = [None] if not cuts else sorted(cuts | {time(0)})  # type: ignore[assignment]
     periods = []
-    for i, (start, price) in enumerate(dated):
-        until = dated[i + 1][0] if i + 1 < len(dated) else None
-        periods.append((start, until, price))
+    for i, start in enumerate(dates):
+        until = dates[i + 1] if i + 1 < len(dates) else None
+        for j, tod in enumerate(times):
+            tod_until = times[j + 1] if j + 1 < len(times) else None
+            probe_day = start or datetime(1970, 1, 1, tzinfo=UTC)
+            probe = (
+                probe_day.replace(hour=tod.hour, minute=tod.minute, second=tod.second) if tod else probe_day
+            )
+            periods.append((start, until, tod, tod_until, info.get_prices(probe)))
     return periods
+
+
+def _utc_time(t: time) -> time:
+    if t.tzinfo is None:
+        return t
+    return datetime.combine(date(1970, 1, 2), t).astimezone(UTC).time()
 
 
 def _bands(price: types.ModelPrice) -> list[tuple[int, int | None, dict[str, float | None]]]:
@@ -254,23 +297,40 @@ def _override_for(provider: str | None, model: str, config: Config) -> ModelPric
 
 def _override_row(provider: str | None, model: str, mp: ModelPrice, config: Config, version: str) -> PriceRow:
     tier = mp.tier or tier_for(model, mp.input_per_mtok, config.tier_patterns)
+    prices = {
+        "input_mtok": mp.input_per_mtok,
+        "cache_read_mtok": mp.cache_read_per_mtok,
+        "cache_write_mtok": mp.cache_write_per_mtok,
+        "output_mtok": mp.output_per_mtok,
+    }
+    row = _row(provider, model, prices, "override", tier, version)
+    return replace(row, valid_from=_midnight(mp.since) if mp.since else None)
+
+
+def _row(
+    provider: str | None,
+    model: str,
+    prices: dict[str, float | None],
+    source: str,
+    tier: str | None,
+    version: str,
+) -> PriceRow:
+    """A row valid at all times and context sizes with the given prices (the others NULL)."""
     return PriceRow(
-        provider,
-        model,
-        _midnight(mp.since) if mp.since else None,
-        None,
-        -1,
-        None,
-        mp.input_per_mtok,
-        mp.cache_read_per_mtok,
-        mp.cache_write_per_mtok,
-        None,
-        mp.output_per_mtok,
-        0.0,
-        "override",
-        None,
-        tier,
-        version,
+        provider=provider,
+        model=model,
+        valid_from=None,
+        valid_until=None,
+        tod_from=None,
+        tod_until=None,
+        band_min_input=-1,
+        band_max_input=None,
+        **{f: prices.get(f) for f in PRICE_FIELDS},
+        discount=0.0,
+        price_source=source,
+        catalog_model_id=None,
+        model_tier=tier,
+        price_version=version,
     )
 
 

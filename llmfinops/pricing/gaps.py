@@ -6,6 +6,10 @@ Each fill is a published list price the catalog lacks, never a guess:
 - claude-sonnet-4-0 (claude-sonnet-4-20250514) has a 1M-token context beta whose requests over
   200k input tokens are billed entirely at the long-context rate ($6 in / $22.50 out per MTok,
   cache reads $0.60, 5m writes $7.50, 1h writes $12); the catalog carries no such tier for it.
+- gpt-4o-audio-preview: audio tokens are $40 in / $80 out per MTok (text $2.50 / $10), from
+  https://developers.openai.com/api/docs/models/gpt-4o-audio-preview ; the catalog prices the model's
+  text only. The first snapshot (-2024-10-01) billed audio at $100 / $200 and is left unfilled, so
+  its audio tokens stay flagged.
 """
 
 from __future__ import annotations
@@ -26,10 +30,23 @@ _SONNET_4_LONG_CONTEXT = {
 }
 _LONG_CONTEXT_TIERS = {("anthropic", "claude-sonnet-4-0"): _SONNET_4_LONG_CONTEXT}
 
+# (provider, catalog model id) -> (unit prices, called-model names they do NOT apply to)
+_UNIT_PRICES: dict[tuple[str, str], tuple[dict[str, Decimal], tuple[str, ...]]] = {
+    ("openai", "gpt-4o-audio-preview"): (
+        {"input_audio_mtok": Decimal("40"), "output_audio_mtok": Decimal("80")},
+        ("gpt-4o-audio-preview-2024-10-01",),
+    ),
+}
 
-def fill(provider_id: str, model_id: str, price: types.ModelPrice) -> types.ModelPrice:
-    """The catalog price with the documented gaps filled."""
+
+def fill(provider_id: str, model_id: str, price: types.ModelPrice, model: str = "") -> types.ModelPrice:
+    """The catalog price with the documented gaps filled (``model``: the name the call used)."""
     filled = copy(price)
+    unit_prices, not_for = _UNIT_PRICES.get((provider_id, model_id), ({}, ()))
+    if model.lower() not in not_for:
+        for field, value in unit_prices.items():
+            if getattr(filled, field, None) is None:
+                setattr(filled, field, value)
     if provider_id in ("anthropic", "aws", "google") and "claude" in model_id:
         base = _base(filled, "input_mtok")
         if base is not None:

@@ -17,6 +17,7 @@ from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.pricing import catalog as price_catalog
 from llmfinops.pricing.catalog import price_version
+from llmfinops.store import compat
 from llmfinops.store.layout import PRICES_FILE, Warehouse
 from llmfinops.store.writer import SideTables, write_generation
 
@@ -41,7 +42,10 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
             con.execute("SET preserve_insertion_order = false")
             con.execute("SET enable_progress_bar = false")
             glob = str(current / "day=*" / "*.parquet").replace("'", "''")
-            con.execute(f"CREATE TEMP VIEW stored AS SELECT * FROM read_parquet('{glob}')")
+            # union_by_name: day files of an earlier release lack the newer columns (store/compat.py)
+            source = f"read_parquet('{glob}', union_by_name = true)"
+            cols = compat.select_list(compat.present_columns(con, source))
+            con.execute(f"CREATE TEMP VIEW stored AS SELECT {cols} FROM {source}")
             # Only a reported cost survives: every other cost is derived again from tokens.
             con.execute(
                 "CREATE TEMP VIEW unpriced AS SELECT * REPLACE "

@@ -92,6 +92,7 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "anomalies": sqlfiles.run(con, "report_anomalies", params),
         "budgets": sqlfiles.run(con, "report_budgets", budget_params(period, config)),
         "unpriced_by_model": sqlfiles.run(con, "report_unpriced", params),
+        "partly_priced": sqlfiles.run(con, "report_partly_priced", params),
         "attribution": sqlfiles.run(con, "report_attribution", params),
         "quarantine": sqlfiles.run(con, "report_quarantine", params),
     }

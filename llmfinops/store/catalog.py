@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from llmfinops import schema, sqlfiles
+from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, Warehouse
 
 CATALOG_VERSION = "2"
@@ -30,15 +31,20 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _calls_view_sql(wh: Warehouse) -> str:
-    cols = ", ".join(c.name for c in schema.CALL_COLUMNS)
+def _calls_source(wh: Warehouse) -> str:
+    glob = quote_literal(str(wh.calls_dir / "day=*" / "*.parquet"))
+    # union_by_name: day files of an earlier release lack the newer columns (store/compat.py)
+    return (
+        f"read_parquet({glob}, hive_partitioning = true, hive_types = {{'day': DATE}}, union_by_name = true)"
+    )
+
+
+def _calls_view_sql(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> str:
     if not wh.day_files():
         return f"CREATE OR REPLACE VIEW calls AS {schema.empty_calls_sql()}"
-    glob = quote_literal(str(wh.calls_dir / "day=*" / "*.parquet"))
-    return (
-        f"CREATE OR REPLACE VIEW calls AS SELECT {cols}, day FROM read_parquet({glob}, "
-        "hive_partitioning = true, hive_types = {'day': DATE})"
-    )
+    source = _calls_source(wh)
+    cols = compat.select_list(compat.present_columns(con, source))
+    return f"CREATE OR REPLACE VIEW calls AS SELECT {cols}, day FROM {source}"
 
 
 def _side_view_sql(wh: Warehouse, view: str, filename: str, empty_columns: str) -> str:
@@ -64,7 +70,7 @@ PRICES_COLUMNS = "CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS provi
 
 def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(_calls_view_sql(wh))
+    con.execute(_calls_view_sql(con, wh))
     con.execute(_side_view_sql(wh, "prices", PRICES_FILE, PRICES_COLUMNS))
     con.execute(_side_view_sql(wh, "quarantine", QUARANTINE_FILE, QUARANTINE_COLUMNS))
     con.execute(_side_view_sql(wh, "ingested_files", FILES_FILE, FILES_COLUMNS))
@@ -78,7 +84,16 @@ def _side_files_present(wh: Warehouse) -> str:
     exists, so the analyst file must be rewritten when one appears."""
     gen = wh.current_generation()
     names = [PRICES_FILE, QUARANTINE_FILE, FILES_FILE, *(t.file_name for t in schema.SIDE_TABLES.values())]
-    return ",".join(n for n in names if gen is not None and (gen / n).exists())
+    present = ",".join(n for n in names if gen is not None and (gen / n).exists())
+    if wh.day_files():
+        # the calls view spells a column no day file has yet as NULL: rewrite it once one does
+        con = duckdb.connect(":memory:")
+        try:
+            lacking = compat.missing(compat.present_columns(con, _calls_source(wh)))
+        finally:
+            con.close()
+        present += ";lacking=" + ",".join(lacking)
+    return present
 
 
 def connect(wh: Warehouse, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llmfinops import schema
+from llmfinops.store import compat
 from llmfinops.store.dayfiles import write_days
 from llmfinops.store.layout import (
     FILES_FILE,
@@ -48,11 +49,13 @@ def write_generation(
     new_calls: str = "new_calls",
     merge_existing: bool = True,
     side: SideTables | None = None,
+    replace_ids: bool = False,
 ) -> Path:
     """Publish a generation = current store + ``new_calls``; returns the new generation directory.
 
     With ``merge_existing=False`` the relation replaces the days it covers (used by reprice,
-    whose relation already holds every stored row).
+    whose relation already holds every stored row); with ``replace_ids`` a stored call whose
+    call_id is in ``new_calls`` is dropped for the new row (``ingest --full``).
     """
     side = side or SideTables()
     current = wh.current_generation()
@@ -68,10 +71,18 @@ def write_generation(
         source = f"SELECT {CALL_COLUMN_LIST}, day FROM {new_calls}"
         params: dict[str, object] = {}
         if merge_existing and old_touched:
-            source += (
-                f" UNION ALL SELECT {CALL_COLUMN_LIST}, day FROM read_parquet($old, "
-                "hive_partitioning = true, hive_types = {'day': DATE})"
+            # union_by_name: a day file of an earlier release lacks the newer columns (store/compat.py)
+            old_source = (
+                "read_parquet($old, hive_partitioning = true, hive_types = {'day': DATE}, "
+                "union_by_name = true)"
             )
+            present = {
+                r[0]
+                for r in con.execute(f"DESCRIBE SELECT * FROM {old_source}", {"old": old_touched}).fetchall()
+            }
+            source += f" UNION ALL SELECT {compat.select_list(present)}, day FROM {old_source}"
+            if replace_ids:  # a stored call in new_calls is replaced by it (ingest --full)
+                source += f" WHERE call_id NOT IN (SELECT call_id FROM {new_calls})"
             params["old"] = old_touched
         write_days(con, source, params, building, run_id, days=len(touched))
     _write_side(wh, con, current, building, side)

@@ -78,7 +78,7 @@ def whatif(
             },
         }
         con.register("price_table", price_catalog.build_price_table(_model_pairs(con, targets), config))
-        sql = _statement()
+        sql = _statement(con)
         table = sqlfiles.fetch_arrow(con, sql, sqlfiles.bind(sql, params))
     finally:
         for name in _VIEWS:
@@ -97,7 +97,7 @@ _CARRIED = {
 }
 
 
-def _statement() -> str:
+def _statement(con: duckdb.DuckDBPyConnection) -> str:
     """One statement, so the changed calls stream through the price join once: whatif_changes as
     a CTE, the price join's input over it, price_calls (the join ingest and reprice run), then
     whatif_totals' own CTEs and result. Each file's text is used as it is."""
@@ -107,25 +107,31 @@ def _statement() -> str:
         raise QueryError("queries/whatif_totals.sql must start (after its header) with WITH")
     return (
         f"WITH whatif_changed AS (\n{sqlfiles.load('whatif_changes')}\n),\n"
-        f"unpriced AS (SELECT {_price_join_input()} FROM whatif_changed),\n"
+        f"unpriced AS (SELECT {_price_join_input(con)} FROM whatif_changed),\n"
         f"new_calls AS (\n{sqlfiles.load('price_calls')}\n),\n{body[len('WITH ') :]}"
     )
 
 
-def _price_join_input() -> str:
-    """The canonical call columns the price join reads: whatif_changes' own, the carried facts,
-    NULL for the rest (ids, users, tags: nothing a price depends on)."""
-    own = {
-        "ts", "provider", "model", "input_tokens", "cached_input_tokens", "cache_write_tokens",
-        "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "batch", "response_cache_hit",
-        "cost_usd",
-    }  # fmt: skip
+# Columns whatif_changes leaves out (queries/whatif_changes.sql, `picked`): no price reads them.
+_NOT_PASSED = frozenset(
+    {
+        "call_id", "user_id", "user_tier", "team", "feature", "task_id", "action_id", "session_id",
+        "step", "status", "task_outcome", "latency_ms", "prompt_version", "source", "source_file",
+        "tags", "model_tier", "cost_source", "price_version", "day",
+    }
+)  # fmt: skip
+
+
+def _price_join_input(con: duckdb.DuckDBPyConnection) -> str:
+    """The canonical call columns the price join reads: what whatif_changes passes (every stored
+    column a price can depend on), the carried facts, NULL for the rest."""
+    stored = {r[0] for r in con.execute("DESCRIBE SELECT * FROM calls").fetchall()}
     columns = []
     for c in CALL_COLUMNS:
-        if c.name in own:
-            columns.append(quote_ident(c.name))
-        elif c.name in _CARRIED:
+        if c.name in _CARRIED:
             columns.append(f"CAST({_CARRIED[c.name]} AS {c.duckdb_type}) AS {quote_ident(c.name)}")
+        elif c.name in stored and c.name not in _NOT_PASSED:
+            columns.append(quote_ident(c.name))
         else:
             columns.append(f"CAST(NULL AS {c.duckdb_type}) AS {quote_ident(c.name)}")
     return ", ".join(columns)

@@ -54,6 +54,16 @@ class FocusExport:
         return self._left_out("response cache hit")
 
     @property
+    def unit_unpriced_calls(self) -> int:
+        """Exported calls with units no price covers (price_flags): those units are in no row."""
+        return self._left_out("unit without a price")
+
+    @property
+    def modifier_calls(self) -> int:
+        """Exported calls priced at the standard rate though a tier/speed/region has no price of its own."""
+        return self._left_out("modifier at the standard rate")
+
+    @property
     def billed_usd(self) -> Decimal:
         """The rows' BilledCost: exact for 1.3 (decimals); for 1.2 the floats, each as it prints."""
         return _total(self.table)

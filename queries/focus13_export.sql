@@ -21,7 +21,7 @@
 --   * ServiceName 'Vertex AI' for a non-Google model sold by Google (Claude on Vertex).
 --   * Money and quantities are DECIMAL(38,12), so CSV holds decimals (12 places, never a float
 --     artefact or an integer-looking quantity) and Parquet holds decimal128(38, 12).
---     PricingQuantity = ConsumedQuantity x 0.000001 exactly; ListCost = ListUnitPrice x
+--     PricingQuantity = ConsumedQuantity x 0.000001 (tokens) or x 0.001 (requests) exactly; ListCost = ListUnitPrice x
 --     PricingQuantity and ContractedCost = ContractedUnitPrice x PricingQuantity, computed in
 --     decimals and rounded to 12 places (half away from zero); BilledCost = EffectiveCost = the
 --     1.2 BilledCost rounded to 12 places.
@@ -46,14 +46,14 @@
 --   InvoiceIssuerName                VARCHAR  who invoices the calls (see above)
 --   ListCost                         DECIMAL(38,12)  ListUnitPrice x PricingQuantity
 --   ListUnitPrice                    DECIMAL(38,12)  published USD per 1M tokens
---   PricingQuantity                  DECIMAL(38,12)  tokens / 1,000,000
+--   PricingQuantity                  DECIMAL(38,12)  tokens / 1,000,000 or requests / 1,000
 --   ProviderName                     VARCHAR  = ServiceProviderName
 --   PublisherName                    VARCHAR  who made the model
 --   ResourceId                       VARCHAR  NULL
 --   ServiceName                      VARCHAR  as focus_export; 'Vertex AI' for others' models on Google
 --   ServiceProviderName              VARCHAR  who sold the service (see above)
 --   x_Team, x_Feature, x_UserTier, x_Model, x_TokenClass, x_Batch, x_CostSource,
---   x_UpstreamProvider, x_Calls               as focus_export
+--   x_UpstreamProvider, x_ServiceTier, x_Calls  as focus_export
 WITH keyed AS (
     SELECT
         *,
@@ -79,7 +79,9 @@ WITH keyed AS (
 quantified AS (
     SELECT
         *,
-        CAST(consumed * CAST(0.000001 AS DECIMAL(38, 12)) AS DECIMAL(38, 12)) AS pricing_quantity
+        -- per 1,000,000 tokens or per 1,000 requests (focus_export's PricingUnit)
+        CAST(consumed * CASE PricingUnit WHEN '1000 Requests' THEN CAST(0.001 AS DECIMAL(38, 12))
+            ELSE CAST(0.000001 AS DECIMAL(38, 12)) END AS DECIMAL(38, 12)) AS pricing_quantity
     FROM keyed
 )
 SELECT
@@ -137,5 +139,6 @@ SELECT
     x_Batch,
     x_CostSource,
     x_UpstreamProvider,
+    x_ServiceTier,
     x_Calls
 FROM quantified

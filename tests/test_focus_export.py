@@ -95,13 +95,18 @@ def test_columns_are_focus_columns_with_focus_types(cli, tmp_path):
         "x_Batch",
         "x_CostSource",
         "x_UpstreamProvider",
+        "x_ServiceTier",
         "x_Calls",
     ]
     for name in DECIMALS:
         assert table.schema.field(name).type == pa.float64(), name
     for name in set(focus) - set(DECIMALS):
         assert table.schema.field(name).type == pa.string(), name
-    assert table.schema.field("x_UpstreamProvider").type == pa.string()
+    assert (
+        table.schema.field("x_UpstreamProvider").type
+        == table.schema.field("x_ServiceTier").type
+        == pa.string()
+    )
     assert (table.schema.field("x_Batch").type, table.schema.field("x_Calls").type) == (
         pa.bool_(),
         pa.int64(),

@@ -119,6 +119,16 @@ def _written(result: FocusExport, out: Path) -> str:
         )
     if result.cache_hit_calls:
         lines.append(f"Left out {result.cache_hit_calls:,} response-cache hit(s): no provider charge")
+    if result.unit_unpriced_calls:
+        lines.append(
+            f"{result.unit_unpriced_calls:,} call(s) have units without a price (see price_flags): "
+            "those units are in no row and in no cost"
+        )
+    if result.modifier_calls:
+        lines.append(
+            f"{result.modifier_calls:,} call(s) ran at a service tier, speed or region without a price of "
+            "its own: exported at the standard rate (see price_flags)"
+        )
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ catalog (genai-prices; USD per 1M tokens unless said):
 
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import Decimal
 
@@ -76,3 +77,30 @@ def test_every_billed_unit_is_its_own_sku_with_its_own_price(cli, tmp_path):
         in stdout
     )
     assert "1 call(s) ran at a service tier, speed or region without a price of its own" in stdout
+
+
+def test_a_time_of_day_price_is_its_own_sku_price(cli, tmp_path, jsonl):
+    # deepseek-chat in the bundled catalog (mid-2025): 0.27 / 1.10 per 1M from 00:30 to 16:30 UTC,
+    # half that (0.135 / 0.55) off-peak. 100,000 in + 10,000 out at 09:00 and again at 17:00:
+    # peak 0.027 + 0.011 = $0.038, off-peak 0.0135 + 0.0055 = $0.019; one row per slice, not per match.
+    call = {"provider": "deepseek", "model": "deepseek-chat", "input_tokens": 100000, "output_tokens": 10000}
+    logs = jsonl([call | {"ts": "2025-06-10T09:00:00Z", "request_id": "ds-peak"},
+                  call | {"ts": "2025-06-10T17:00:00Z", "request_id": "ds-offpeak"}])  # fmt: skip
+    wh = tmp_path / "wh"
+    assert cli("ingest", logs.parent, "-w", wh, "-q")[0] == 0
+    out = tmp_path / "f.parquet"
+    assert cli("export", "--focus", "--period", "2025-06", "--out", out, "-w", wh)[0] == 0
+    rows = pq.read_table(out).to_pylist()
+    d = Decimal
+    assert [
+        (r["x_TokenClass"], r["ListUnitPrice"], r["BilledCost"], r["SkuPriceId"].split(":", 3)[-1])
+        for r in rows
+    ] == [
+        ("input", d("0.27"), d("0.027"), "standard:utc-0030-1630"),
+        ("input", d("0.135"), d("0.0135"), "standard:utc-1630-2400"),
+        ("output", d("1.1"), d("0.011"), "standard:utc-0030-1630"),
+        ("output", d("0.55"), d("0.0055"), "standard:utc-1630-2400"),
+    ]
+    assert json.loads(rows[1]["SkuPriceDetails"]) == {
+        "TokenClass": "input", "Batch": False, "UtcTimeFrom": "16:30",
+    }  # fmt: skip

@@ -6,7 +6,8 @@ Generates N native records (tools/samplegen.py bulk), then times, each in its ow
   bare:      duckdb  COPY (SELECT * FROM read_json(FILE)) TO 'x.parquet'
   llmfinops: llmfinops ingest FILE  (parse, validate, quarantine, dedupe, price, partition, commit)
 and prints records/s for both, their ratio and each process's peak RSS; then runs
-benchmarks/bench_metrics.py on the new store (all nine metrics for one month).
+benchmarks/bench_metrics.py on the new store (all nine metrics for one month) and
+benchmarks/bench_explain.py (explain of that month against the one before).
 Target (issue #2): 10M records at >= 0.5x the bare copy's throughput, peak memory < 2 GB.
 """
 
@@ -90,6 +91,10 @@ def main() -> None:
         # The metrics step (issue #3): all nine metrics for one month of this store.
         subprocess.run(
             [sys.executable, str(HERE / "bench_metrics.py"), "--warehouse", str(work / "wh")], check=True
+        )
+        # explain (issue 12): one month against the one before, next to cost-per-action.
+        subprocess.run(
+            [sys.executable, str(HERE / "bench_explain.py"), "--warehouse", str(work / "wh")], check=True
         )
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)

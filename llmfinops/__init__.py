@@ -28,6 +28,7 @@ _PUBLIC = {
     "reprice": "llmfinops.pricing.reprice",
     "load_config": "llmfinops.config",
     "compute": "llmfinops.metrics",
+    "explain": "llmfinops.metrics",
     "resolve_period": "llmfinops.metrics",
     "run_check": "llmfinops.guardrails.run",
 }

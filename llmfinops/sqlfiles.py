@@ -99,6 +99,13 @@ def execute_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 _DEFAULT = re.compile(r"^--\s*@param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$", re.MULTILINE)
 MACRO_PREFIX = "metric_"
+ANALYSES = ("explain",)  # analyses beyond the metrics, installed as macros of the same name
+POSITIONAL = ("since", "until", "base_since", "base_until")  # macro arguments without a default
+
+
+def macro_names() -> list[str]:
+    """The queries the analyst file has as table macros: every metric and every analysis."""
+    return [n for n in names() if n.startswith(MACRO_PREFIX) or n in ANALYSES]
 
 
 def macro_sql(name: str) -> str:
@@ -111,7 +118,7 @@ def macro_sql(name: str) -> str:
     sql = load(name).strip().rstrip(";")
     defaults = dict(_DEFAULT.findall(sql))
     used = params_of(sql)
-    positional = [p for p in ("since", "until") if p in used]
+    positional = [p for p in POSITIONAL if p in used]
     named = sorted(used - set(positional))
     missing = [p for p in named if p not in defaults]
     if missing:
@@ -122,11 +129,10 @@ def macro_sql(name: str) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Install ``calls_in_period`` and every ``metric_*.sql`` query as a table macro of the same name."""
+    """Install ``calls_in_period`` and every metric and analysis as a table macro of the same name."""
     install_period_macro(con)
-    for name in names():
-        if name.startswith(MACRO_PREFIX):
-            con.execute(macro_sql(name))
+    for name in macro_names():
+        con.execute(macro_sql(name))
 
 
 def install_period_macro(con: duckdb.DuckDBPyConnection) -> None:

@@ -53,6 +53,7 @@ class PageRun:
     console: list[tuple[str, str]] = field(default_factory=list)  # (level, text)
     exceptions: list[str] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)  # browser log: (level, text)
+    value: Any = None  # what the ``evaluate`` expression returned, as JSON
 
     @property
     def errors(self) -> list[str]:
@@ -126,8 +127,12 @@ def open_page(
     chromium: str | None = None,
     timeout: float = 60,
     media: str | None = None,
+    evaluate: str | None = None,
 ) -> PageRun:
-    """Load ``path`` (a local file) and return the screenshot and everything the page did."""
+    """Load ``path`` (a local file) and return the screenshot and everything the page did.
+
+    ``evaluate``: a JavaScript expression run in the loaded page; its JSON value is ``value``.
+    """
     binary = chromium or find_chromium()
     if binary is None:
         raise FileNotFoundError("no Chromium found (apt-get install chromium, or set LLMFINOPS_CHROMIUM)")
@@ -153,7 +158,7 @@ def open_page(
         os.close(from_chrome_w)
         pipe = _Pipe(proc, to_chrome_w, from_chrome_r)
         try:
-            return _drive(pipe, path.resolve().as_uri(), width, height, full_page, timeout, media)
+            return _drive(pipe, path.resolve().as_uri(), width, height, full_page, timeout, media, evaluate)
         finally:
             with contextlib.suppress(RuntimeError, TimeoutError, OSError):
                 pipe.send("Browser.close", timeout=5)
@@ -167,7 +172,14 @@ def open_page(
 
 
 def _drive(
-    pipe: _Pipe, url: str, width: int, height: int, full_page: bool, timeout: float, media: str | None
+    pipe: _Pipe,
+    url: str,
+    width: int,
+    height: int,
+    full_page: bool,
+    timeout: float,
+    media: str | None,
+    evaluate: str | None = None,
 ) -> PageRun:
     target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -195,6 +207,9 @@ def _drive(
         )
     png = base64.b64decode(pipe.send("Page.captureScreenshot", shot, session, timeout)["data"])
     run = PageRun(png)
+    if evaluate is not None:
+        reply = pipe.send("Runtime.evaluate", {"expression": evaluate, "returnByValue": True}, session)
+        run.value = reply["result"].get("value")
     for event in pipe.events:
         method, params = event.get("method"), event.get("params", {})
         if method == "Network.requestWillBeSent":

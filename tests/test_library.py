@@ -26,7 +26,7 @@ def test_docstring_example_runs(tmp_path):
     summary = ingest_paths(
         wh, [REPO / "sample_logs"], config=load_config(REPO / "examples" / "llmfinops.toml")
     )
-    assert summary.stored == 30_422  # the sample's unique, usable calls (tools/samplegen.py)
+    assert summary.stored == 34_468  # the sample's unique, usable calls (tools/samplegen.py)
     con = connect(wh)
     spend = compute(con, "spend", period=resolve_period("2026-W47", None, None, None), group_by="team")
     assert set(spend.column("team").to_pylist()) == {"platform", "growth", "support", "docs"}

@@ -96,6 +96,7 @@ def test_showback_sections_are_all_there(hostile_html):
     html = hostile_html["showback"]
     for title in (
         "Headline",
+        "Why spend moved",
         "Spend by team and feature",
         "Unit economics per feature",
         "Pricing tiers",
@@ -108,7 +109,11 @@ def test_showback_sections_are_all_there(hostile_html):
         "Agents",
     ):
         assert f"</span>{title}</h2>" in html, title
-    assert len(svgs(html)) == 4  # spend by feature, daily by team, frontier trend, agent steps
+    # spend by feature, daily by team, frontier trend, agent steps, and a waterfall per
+    # "Why spend moved" row
+    why_rows = html.count('class="why-sentence')
+    assert why_rows >= 3  # the total, each team (growth, docs, the hostile one), their features
+    assert len(svgs(html)) == 4 + why_rows
     # $1,234.56 for people; W47 spend = 4.50 + hostile 20 x .25 = 9.50; W46 1.50 + .50 = 2.00,
     # so ▲ (9.5 - 2) / 2 = 375.0%.
     assert "$9.50" in html and "▲ 375.0%" in html
@@ -189,6 +194,11 @@ SHOWBACK_FILES = {
     "prev_cost_per_successful_task,last_call_at",
     "showback_spend_by_team_feature.csv": "period,row_kind,team,feature,calls,cost_usd,share,prev_cost_usd",
     "showback_daily_spend_by_team.csv": "period,day,team,calls,cost_usd",
+    "showback_why_spend_moved.csv": "period,scope,team,feature,base_cost_usd,cost_usd,change_usd,volume_usd,"
+    "iteration_usd,response_cache_usd,tokens_per_call_usd,model_mix_usd,unit_price_usd,actions_0,actions_1,"
+    "calls_per_action_0,calls_per_action_1,model_call_share_0,model_call_share_1,tokens_per_call_0,"
+    "tokens_per_call_1,input_tokens_per_call_0,input_tokens_per_call_1,cost_per_token_0,cost_per_token_1,"
+    "unpriced_calls_0,unpriced_calls_1",
     "showback_top_users.csv": "period,rank,user_id,cost_usd,share,cumulative_share,calls,unpriced_calls,"
     "partially_priced_calls",
     "showback_anomalies.csv": "period,day,feature,cost_usd,calls,baseline_median,baseline_mad,baseline_days,"
@@ -215,6 +225,7 @@ def test_showback_csv_files(tmp_path: Path):
         for n in (
             "breaches",
             "headline",
+            "why_spend_moved",
             "spend_by_team_feature",
             "daily_spend_by_team",
             "unit_economics",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +22,17 @@ from test_report_render import off_file_references
 
 from llmfinops.cli import app
 from llmfinops.cli.app import run_app
-from llmfinops.metrics import compute, resolve_period
+from llmfinops.metrics import EFFECTS, compute, resolve_period
 from llmfinops.report.chargeback import round_cents, to_decimal
+from llmfinops.report.formatting import signed_usd, usd
 from llmfinops.store import Warehouse, connect
 
 CONFIG = REPO / "examples" / "llmfinops.toml"
 MAX_BYTES = 2 * 1024 * 1024
+# "Why spend moved" rows of W47 against W46: the total, 4 teams and each team's top 3 features
+# by |change| (platform: agent, research-agent, log-triage; support: ticket-reply, kb-answer,
+# (none); growth: onboarding-email, extract, (none); docs: nightly-digest, summarise) = 1 + 4 + 11.
+WHY_ROWS_W47 = 16
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +70,9 @@ def test_showback_w47_is_one_small_self_contained_file(w47: Path):
     assert w47.stat().st_size < MAX_BYTES
     assert "<script" not in html.lower()
     assert off_file_references(html) == []
-    assert html.count("<svg") == 4  # spend by feature, daily by team, frontier trend, agent steps
+    # 4 charts (spend by feature, daily by team, frontier trend, agent steps), plus a waterfall
+    # per "Why spend moved" row: WHY_ROWS_W47 (see below).
+    assert html.count("<svg") == 4 + WHY_ROWS_W47
 
 
 def test_same_warehouse_same_bytes(sample: Path, w47: Path, tmp_path: Path):
@@ -148,6 +156,71 @@ def test_showback_w47_in_a_real_browser(w47: Path, tmp_path: Path):
     colours = len({tuple(p) for p in (pixels[::7, ::7] * 255).astype(int).reshape(-1, 3)})
     assert ink > 0.05, f"the page looks blank ({ink:.1%} ink)"
     assert colours > 100, f"only {colours} distinct colours: charts missing?"
+
+
+WHY_ROWS = """
+(() => {
+  const section = document.getElementById("why").closest("section");
+  const box = section.getBoundingClientRect();
+  const charts = [...section.querySelectorAll("figure.chart svg")].filter(
+    (svg) => svg.getBoundingClientRect().height > 50);
+  return {
+    height: box.height,
+    charts: charts.length,
+    sentences: [...section.querySelectorAll(".why-sentence")].map((p) => p.innerText),
+    rows: [...section.querySelectorAll("table.why-table tbody tr")].map(
+      (tr) => [tr.dataset.scope, ...[...tr.cells].map((td) => td.innerText)]),
+  };
+})()
+"""
+
+
+def explain_json(sample: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
+    capsys.readouterr()
+    code = run_app(app, ["explain", "-w", str(sample), "-p", "2026-W47", "-f", "json", *args])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    return json.loads(out)
+
+
+def test_why_spend_moved_in_a_real_browser_equals_the_cli(sample: Path, w47: Path, capsys):
+    if find_chromium() is None:
+        pytest.skip("Chromium not found: apt-get install -y chromium (or set LLMFINOPS_CHROMIUM)")
+    page = open_page(w47, width=1280, height=2000, evaluate=WHY_ROWS)
+    assert page.errors == []
+    shown = page.value
+    assert shown["height"] > 1000 and shown["charts"] == WHY_ROWS_W47  # rendered, with a waterfall per row
+    # The CLI's rows in the report's order: the total, then each team and its top 3 features.
+    expected = [("total", "All spend", explain_json(sample, capsys, "--by", "none")[0])]
+    for team in explain_json(sample, capsys, "--by", "team"):
+        expected.append(("team", f"Team {team['team']}", team))
+        for feature in explain_json(sample, capsys, "--team", team["team"])[:3]:
+            name = f"{feature['feature'] or '(none)'} ({team['team']})"
+            expected.append(("feature", name, feature))
+    assert len(shown["rows"]) == len(expected) == WHY_ROWS_W47
+    money = ("change_usd", *(f"{e}_usd" for e in EFFECTS))
+    for (scope, name, row), cells in zip(expected, shown["rows"], strict=True):
+        assert cells[:2] == [scope, name]
+        assert cells[2:4] == [usd(row["base_cost_usd"]), usd(row["cost_usd"])]
+        assert cells[4:] == [signed_usd(row[key]) for key in money], name
+    # The sentences name the effects of at least 10% of the change, from the same numbers.
+    total = expected[0][2]
+    assert shown["sentences"][0].startswith(
+        f"All spend: {signed_usd(total['change_usd'])} "
+        f"({total['change_usd'] / total['base_cost_usd'] * 100:+.0f}%): "
+        f"model mix {signed_usd(total['model_mix_usd'])}"
+    )
+    # The sample's planted causes, one per feature (tools/samplegen.py): the agent's routing
+    # regression, then the helpdesk's longer context, retry loop, broken cache and roll-out.
+    said = {s.split(":")[0]: s for s in shown["sentences"]}
+    assert said["agent (platform)"].startswith(
+        "agent (platform): +$28.97 (+106%): model mix +$27.02, volume +$7.57 (81 → 99 actions)"
+    )
+    assert said["ticket-reply (support)"].split(": ")[2].startswith("tokens per call +$")
+    assert said["log-triage (platform)"].split(": ")[2].startswith("iteration +$")
+    assert "(2.00 → 5.00 calls per action)" in said["log-triage (platform)"]
+    assert said["kb-answer (support)"].split(": ")[2].startswith("response cache +$")
+    assert said["onboarding-email (growth)"].split(": ")[2].startswith("volume +$")
 
 
 def test_chromium_check_catches_a_network_request_and_a_console_error(tmp_path: Path):

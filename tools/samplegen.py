@@ -41,15 +41,21 @@ research-agent     platform   Sonnet 4 tasks re-sending their whole growing cont
 nightly-digest     docs       no user, Sonnet 4 calls never batched, ~6k-token instructions uncached
 extract            growth     gpt-4o with outputs of a few dozen tokens, ~3% runaway generations
                               (3-8k tokens); response-cache hit rate ~35% -> ~10% on 2026-11-16
+ticket-reply       support    helpdesk, W46-W47 only: retrieved context ~2.3x from 2026-11-16
+kb-answer          support    helpdesk: app response cache answers 60%, then 10% from 2026-11-16
+onboarding-email   growth     helpdesk: 2.5x the actions from 2026-11-16 (rolled out to all)
+log-triage         platform   helpdesk: tasks of 2 calls, then 5 (a retry loop) from 2026-11-16
 =================  =========  ====================================================================
 
 Files: ``app-2026-10.jsonl.gz`` / ``app-2026-11.jsonl.gz`` / ``app-2026-11-22.jsonl`` (the main
 app's rotated log: chat, classify, agent, ad hoc), ``raw-responses.jsonl`` (summarise),
 ``batch-backfill.jsonl`` (epoch-second timestamps), ``gateway-export.csv`` (epoch-millisecond
 timestamps), ``agents-and-jobs.jsonl.gz`` (research-agent, nightly-digest, extract: the patterns
-agent-loops and savings find, planted by ``research_agent`` and ``savings_jobs``). Eight
-malformed lines (one per class), one exact duplicate line and one record re-exported in two
-files are planted; ``python tools/samplegen.py sample`` prints where.
+agent-loops and savings find, planted by ``research_agent`` and ``savings_jobs``),
+``helpdesk-2026-11.jsonl.gz`` (the four helpdesk features of ``Scenario.why_spend_moved``: one
+cause of a W47 cost change each). Eight malformed lines (one per class), one exact duplicate
+line and one record re-exported in two files are planted; ``python tools/samplegen.py sample``
+prints where.
 """
 
 from __future__ import annotations
@@ -176,7 +182,8 @@ ALNUM = string.ascii_letters + string.digits
 F_OCT, F_NOV, F_CUR = "app-2026-10.jsonl.gz", "app-2026-11.jsonl.gz", "app-2026-11-22.jsonl"
 F_RAW, F_BATCH, F_CSV = "raw-responses.jsonl", "batch-backfill.jsonl", "gateway-export.csv"
 F_AGENTS = "agents-and-jobs.jsonl.gz"  # planted for agent-loops and savings (issues 13, 14)
-SAMPLE_FILES = (F_OCT, F_NOV, F_CUR, F_RAW, F_BATCH, F_CSV, F_AGENTS)
+F_HELPDESK = "helpdesk-2026-11.jsonl.gz"  # the helpdesk service's log: see Scenario.why_spend_moved
+SAMPLE_FILES = (F_OCT, F_NOV, F_CUR, F_RAW, F_BATCH, F_CSV, F_AGENTS, F_HELPDESK)
 NOV_1_MS = _ms(datetime(2026, 11, 1, tzinfo=UTC))
 NOV_22_MS = _ms(datetime(2026, 11, 22, tzinfo=UTC))
 
@@ -1205,6 +1212,62 @@ class Scenario:
                     **common,
                 )
 
+    def why_spend_moved(self) -> None:
+        """Planted for the showback's "Why spend moved": four helpdesk features in W46 and W47
+        (2026-11-09 .. 22), each of whose cost moves in W47 for one reason of its own.
+
+        - ticket-reply (support): retrieval sends ~2.3x the context from W47: tokens per call;
+        - kb-answer (support): its response cache answers 60% of questions, then 10%: response cache;
+        - onboarding-email (growth): rolled out to every new sign-up, 2.5x the actions: volume;
+        - log-triage (platform): a retry loop, 2 then 5 calls per triage: iteration.
+        Written to their own file, so the other files (and their planted lines) stay as they were.
+        """
+        rng = random.Random(f"{self.seed}:why-spend-moved")
+        ids = Ids(rng, self.seen)
+        first, change = ROUTING_REGRESSION_DAY - 7, ROUTING_REGRESSION_DAY  # W46, then W47 from its Monday
+
+        def call(d: int, feature: str, team: str, model: str, inp: int, out: int, **kw: Any) -> None:
+            user = kw.pop("user", None)
+            self.add(
+                file="helpdesk",
+                ts_style="z",
+                ts_ms=kw.pop("ts_ms", None) or day_time(rng, d),
+                model=model,
+                provider=PROVIDER[model],
+                request_id=ids.provider(PROVIDER[model]),
+                input_tokens=inp,
+                output_tokens=out,
+                user_id=user.user_id if user else None,
+                user_tier=user.tier if user else None,
+                team=team,
+                feature=feature,
+                latency_ms=latency(rng, model, out),
+                tags={"env": "prod", "service": "helpdesk"},
+                **kw,
+            )
+
+        for d in range(first, change + 7):
+            after = d >= change
+            for _ in range(rng.randint(27, 33)):
+                context = lognorm(rng, 14_000 if after else 6_000, 0.25, 1_000, 60_000)
+                version = "reply-v4" if after else "reply-v3"
+                call(d, "ticket-reply", "support", "claude-sonnet-4-20250514", context, rng.randint(250, 550),
+                     prompt_version=version, user=self.pick_user(rng, d))  # fmt: skip
+            for _ in range(rng.randint(95, 105)):
+                hit = rng.random() < (0.10 if after else 0.60)
+                call(d, "kb-answer", "support", "gpt-4.1", lognorm(rng, 3_000, 0.2, 500, 9_000),
+                     rng.randint(200, 400), response_cache_hit=hit, user=self.pick_user(rng, d))  # fmt: skip
+            for _ in range(rng.randint(95, 105) if after else rng.randint(37, 43)):
+                call(d, "onboarding-email", "growth", "gpt-4.1", lognorm(rng, 2_000, 0.2, 500, 6_000),
+                     rng.randint(450, 750), user=self.pick_user(rng, d))  # fmt: skip
+            for _ in range(rng.randint(23, 27)):
+                task = "tri_" + ids.alnum(10)
+                start = min(day_time(rng, d), START_MS + (d + 1) * DAY_MS - 30_000)  # all on day d
+                for step in range(1, (5 if after else 2) + 1):
+                    call(d, "log-triage", "platform", "o4-mini", lognorm(rng, 4_000, 0.2, 500, 12_000),
+                         rng.randint(400, 600), task_id=task, step=step, ts_ms=start + step * 4_000,
+                         status="ok" if step == (5 if after else 2) else "error")  # fmt: skip
+
     def build(self) -> None:
         self.chat()
         self.triage()
@@ -1216,12 +1279,19 @@ class Scenario:
         self.search()
         self.research_agent()
         self.savings_jobs()
+        self.why_spend_moved()  # last: its ids and rng cannot change the calls above
         # the app's rotated files
         for c in self.calls:
             if c.file == "app":
                 c.file = F_OCT if c.ts_ms < NOV_1_MS else (F_NOV if c.ts_ms < NOV_22_MS else F_CUR)
             else:
-                c.file = {"raw": F_RAW, "batch": F_BATCH, "csv": F_CSV, "agents": F_AGENTS}[c.file]
+                c.file = {
+                    "raw": F_RAW,
+                    "batch": F_BATCH,
+                    "csv": F_CSV,
+                    "agents": F_AGENTS,
+                    "helpdesk": F_HELPDESK,
+                }[c.file]
         self.calls.sort(key=lambda c: (c.ts_ms, c.seq))
 
 
@@ -1446,6 +1516,8 @@ def build_sample(seed: int = SAMPLE_SEED) -> Sample:
     planted.append(Planted(F_RAW, at + 1, "missing model"))
     jsonl(F_RAW, raw_lines)
 
+    jsonl(F_HELPDESK, [compact(native_obj(c)) for c in by_file[F_HELPDESK]])
+
     batch_lines = [compact(native_obj(c)) for c in by_file[F_BATCH]]
     at = next(
         i for i, c in enumerate(by_file[F_BATCH]) if c.ts_ms >= _ms(datetime(2026, 11, 17, 1, 20, tzinfo=UTC))
@@ -1496,7 +1568,7 @@ def users_csv(sample: Sample) -> bytes:
 def generate_sample(
     out_dir: str | os.PathLike[str], seed: int = SAMPLE_SEED, users_path: Any = None
 ) -> Sample:
-    """Write the sample's six files into ``out_dir`` (and the users directory to ``users_path``)."""
+    """Write the sample's files into ``out_dir`` (and the users directory to ``users_path``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sample = build_sample(seed)

@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "llmfinops.cli.metrics_cmd",
         "Run one read-only SQL statement against the warehouse and print the result.",
     ),
+    "explain": (
+        "llmfinops.cli.explain_cmd",
+        "Why spend moved: each group's cost change split into six drivers that add up to it.",
+    ),
     "report": (
         "llmfinops.cli.report_cmd",
         "Write a showback or chargeback report as one self-contained HTML file.",

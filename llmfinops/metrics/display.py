@@ -13,6 +13,7 @@ from llmfinops.metrics.registry import DIMENSIONS
 MONEY = frozenset(
     {
         "cost_usd",
+        "base_cost_usd",
         "cost_per_successful_task",
         "cost_per_action",
         "cost_per_call",
@@ -36,6 +37,18 @@ MONEY = frozenset(
         "cost_per_task_p95",
         "cost_per_task_max",
         "step_cap_savings_usd",
+    }
+)
+# Changes and the effects that explain them: to the cent, with a sign (+$0.20, -$0.11, $0.00).
+CHANGE = frozenset(
+    {
+        "change_usd",
+        "volume_usd",
+        "iteration_usd",
+        "response_cache_usd",
+        "tokens_per_call_usd",
+        "model_mix_usd",
+        "unit_price_usd",
     }
 )
 PERCENT = frozenset(
@@ -81,9 +94,11 @@ MISSING = "—"  # a NULL metric: nothing to divide by, or no revenue known
 
 
 def column_kind(name: str) -> str:
-    """money | percent | ratio | other: how the column's numbers are written."""
+    """money | change | percent | ratio | other: how the column's numbers are written."""
     if name in MONEY:
         return "money"
+    if name in CHANGE:
+        return "change"
     if name in PERCENT:
         return "percent"
     if name in RATIO:
@@ -105,6 +120,14 @@ def money(value: float) -> str:
     return f"{sign}${digits}"
 
 
+def signed_money(value: float) -> str:
+    """+$1,234.56 / -$0.11 / $0.00: a change to the cent (a change under half a cent is none)."""
+    cents = round(value, 2)
+    if cents == 0:
+        return "$0.00"
+    return f"{'+' if cents > 0 else '-'}${abs(cents):,.2f}"
+
+
 def format_cell(column: str, value: Any) -> str:
     """One cell of a table for people."""
     if value is None:
@@ -116,6 +139,8 @@ def format_cell(column: str, value: Any) -> str:
     kind = column_kind(column)
     if kind == "money":
         return money(value)
+    if kind == "change":
+        return signed_money(value)
     if kind == "percent":
         return f"{value * 100:,.1f}%"
     if kind == "ratio":

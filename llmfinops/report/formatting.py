@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from llmfinops.metrics.display import MISSING, money
+from llmfinops.metrics.display import MISSING, money, signed_money
 
 NO_VALUE = "(none)"  # how a NULL team, feature, user or model reads in a table
 
@@ -33,6 +33,12 @@ def usd(value: Any) -> str:
     if 0 < abs(number) < 0.005:
         return "<$0.01" if number > 0 else "-<$0.01"
     return f"{'-' if number < 0 else ''}${abs(number):,.2f}"
+
+
+def signed_usd(value: Any) -> str:
+    """A change to the cent with its sign: +$28.97, -$0.20; $0.00 under half a cent."""
+    number = _number(value)
+    return MISSING if number is None else signed_money(number)
 
 
 def unit_usd(value: Any) -> str:
@@ -120,6 +126,7 @@ def filters() -> dict[str, Any]:
     """The Jinja filters the templates use."""
     return {
         "usd": usd,
+        "signed_usd": signed_usd,
         "unit_usd": unit_usd,
         "over_under": over_under,
         "usd_cents": usd_cents,

@@ -17,6 +17,8 @@ from llmfinops import __version__
 from llmfinops.report import charts
 from llmfinops.report.formatting import delta, filters
 from llmfinops.report.model import ReportData
+from llmfinops.report.waterfall import waterfall
+from llmfinops.report.why import row_name, sentence
 
 
 def _template_source(name: str) -> str | None:
@@ -61,7 +63,9 @@ def render_html(report: ReportData) -> str:
         for name, (draw, source) in CHARTS[report.kind].items()
     }
     template = environment().get_template(f"{report.kind}.html.j2")
+    why = [] if report.empty else explained(tables.get("why_spend_moved", []))
     return template.render(
+        why=why,
         period=report.period,
         previous=report.previous,
         t=tables,
@@ -70,3 +74,16 @@ def render_html(report: ReportData) -> str:
         empty=report.empty,
         version=__version__,
     )
+
+
+def explained(rows: list[dict]) -> list[dict]:
+    """Each "Why spend moved" row with its sentence and waterfall (teams and features: small)."""
+    return [
+        {
+            "row": row,
+            "name": row_name(row),
+            "sentence": sentence(row),
+            "chart": waterfall(row, row_name(row), f"why-{i}", small=row["scope"] != "total"),
+        }
+        for i, row in enumerate(rows)
+    ]

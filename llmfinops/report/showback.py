@@ -21,6 +21,7 @@ from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.period import Period
 from llmfinops.report.agents_savings import agents_and_savings
 from llmfinops.report.model import ReportData, describe, period_params
+from llmfinops.report.why import TOP_FEATURES, why_spend_moved
 
 TOP_N = 10  # rows of the top-spender tables
 TREND_BUCKETS = 8  # 7-day buckets in the model-tier trend (more when the period is longer)
@@ -75,10 +76,12 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
     params = period_params(period)
     month_start, month_end = budget_month(period)  # for the section's note
     buckets = max(TREND_BUCKETS, math.ceil(period.days / 7))
+    previous = period.previous()
     checked = run_check(con, period, config)  # the same rules and built-ins as `llmfinops check`
     tables = {
         "breaches": breach_rows(checked),
         "headline": sqlfiles.run(con, "report_headline", params),
+        "why_spend_moved": why_spend_moved(con, period, previous),
         "spend_by_team_feature": sqlfiles.run(con, "report_spend_team_feature", params),
         "daily_spend_by_team": sqlfiles.run(con, "report_daily_team", params),
         "unit_economics": sqlfiles.run(con, "report_unit_economics", params),
@@ -99,7 +102,6 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
     headline = tables["headline"].to_pylist()[0]
     extra_tables, extra_facts = agents_and_savings(con, period, config, headline["cost_usd"] or 0.0)
     tables.update(extra_tables)
-    previous = period.previous()
     facts = {
         "calls": headline["calls"],
         "period_days": describe(period),
@@ -110,6 +112,7 @@ def build_showback(con: duckdb.DuckDBPyConnection, period: Period, config: Confi
         "budget_days_in_month": (month_end - month_start).days,
         "trend_buckets": buckets,
         "top_n": TOP_N,
+        "why_top_features": TOP_FEATURES,
         "has_budgets": bool(config.team_budgets or config.feature_budgets),
         "has_tier_economics": bool(config.user_tiers),
         "has_revenue": any(

@@ -131,7 +131,7 @@ def refresh_catalog(wh: Warehouse) -> str | None:
 def _definitions_version() -> str:
     """CATALOG_VERSION plus a hash of the macro SQL, so an upgrade that changes a metric's
     definition rewrites the analyst file on the next ingest."""
-    texts = [sqlfiles.load(n) for n in sqlfiles.names() if n.startswith(sqlfiles.MACRO_PREFIX)]
+    texts = [sqlfiles.load(n) for n in sqlfiles.macro_names()]
     digest = hashlib.sha256("\n".join([sqlfiles.load("calls_in_period"), *texts]).encode()).hexdigest()
     return f"{CATALOG_VERSION}:{digest[:12]}"
 

@@ -1,11 +1,23 @@
-"""Claude Code logs: llmfinops ingest next to ccusage, the tool its users run today.
+"""Claude Code logs: `llmfinops ingest` next to ccusage 20, the tool its users run today.
 
-    python benchmarks/bench_claude_code.py --sessions 4000
+    python benchmarks/bench_claude_code.py                 # >= 200k lines, >= 250 MB, ~1,400 files
+    python benchmarks/bench_claude_code.py --lines 50000   # a quicker look
 
-Writes N copies of the real-shaped session in tests/cases/anthropic.claude_code.sample (fresh message,
-request and session ids, spread over 28 days and 20 projects), then times, each in its own
-process, `llmfinops ingest PROJECTS` and `ccusage daily --json --offline` (npx; skipped with a
-note when it cannot run), and compares the daily input and cache token totals.
+Generates a projects folder from the real-shaped sessions in
+tests/cases/anthropic.claude_code.sample: main sessions (with the streamed copies of one response
+the sample has), subagent files (`<session>/subagents/agent-*.jsonl`, sidechain lines) and resumed
+sessions (a new file that replays an earlier session's lines, same message and request ids), with
+fresh ids, spread over 28 days and 20 projects. Then, in the same run and each as a whole command
+timed by /usr/bin/time (wall clock and peak RSS), it runs:
+
+1. `llmfinops ingest PROJECTS` into a new warehouse (the first ingest);
+2. `ccusage claude daily --json --offline -z UTC` (npm `ccusage`, installed into a scratch
+   directory; skipped with the reason where npm is missing or the install fails), with HOME,
+   XDG_* and CLAUDE_CONFIG_DIR pointed at scratch directories so it reads only this folder;
+3. `llmfinops ingest PROJECTS` again into the same warehouse (nothing changed: a no-op).
+
+Rounds alternate the two tools (--rounds), so a busy machine slows both alike; the medians and
+the ratio are printed, and the daily token totals of both are compared.
 """
 
 from __future__ import annotations
@@ -13,86 +25,220 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SESSION = next((HERE.parent / "tests" / "cases" / "anthropic.claude_code.sample").rglob("e328b2d4-*.jsonl"))
-CCUSAGE = ["npx", "--yes", "ccusage@17", "daily", "--json", "--offline", "-z", "UTC"]
+SAMPLE = HERE.parent / "tests" / "cases" / "anthropic.claude_code.sample"
+SESSION = next(SAMPLE.rglob("e328b2d4-*.jsonl"))
+SUBAGENT = next(SAMPLE.rglob("agent-*.jsonl"))
+# ccusage 20.0.25+ was published without its linux-x64 native package; 20.0.24 has it.
+CCUSAGE_VERSION = "20.0.24"
+TIME = "/usr/bin/time"
 
 
-def make_sessions(n: int, root: Path) -> int:
-    records = [json.loads(line) for line in SESSION.read_text().splitlines() if line.strip()]
-    for k in range(n):
-        folder = root / "projects" / f"-home-dev-work-proj{k % 20}"
-        folder.mkdir(parents=True, exist_ok=True)
-        session = str(uuid.UUID(int=k + 1))
-        with open(folder / f"{session}.jsonl", "w") as fh:
-            for rec in records:
-                rec = {**rec, "sessionId": session}
-                if "timestamp" in rec:
-                    rec["timestamp"] = f"2025-06-{1 + k % 28:02d}" + rec["timestamp"][10:]
-                if "requestId" in rec:
-                    rec["requestId"] += f"_{k}"
-                if isinstance(rec.get("message"), dict) and "id" in rec["message"]:
-                    rec["message"] = {**rec["message"], "id": f"{rec['message']['id']}_{k}"}
-                fh.write(json.dumps(rec) + "\n")
-    return sum(1 for _ in (root / "projects").rglob("*.jsonl"))
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
-    return time.perf_counter() - start, done
+def _dump(rec: dict) -> str:
+    # Claude Code writes compact JSON, and ccusage's reader relies on it (`"type":"assistant"`)
+    return json.dumps(rec, separators=(",", ":"), ensure_ascii=False)
+
+
+def _copy(rec: dict, k: int, session: str, day: int, sidechain: bool | None = None) -> dict:
+    """One sample line as copy ``k``: fresh ids, the given session and day."""
+    rec = {**rec}
+    if "sessionId" in rec:
+        rec["sessionId"] = session
+    if "timestamp" in rec:
+        rec["timestamp"] = f"2025-06-{1 + day % 28:02d}" + rec["timestamp"][10:]
+    if "requestId" in rec:
+        rec["requestId"] = f"{rec['requestId']}_{k}"
+    if isinstance(rec.get("message"), dict) and "id" in rec["message"]:
+        rec["message"] = {**rec["message"], "id": f"{rec['message']['id']}_{k}"}
+    if "uuid" in rec:
+        rec["uuid"] = str(uuid.UUID(int=random.getrandbits(128)))
+    if sidechain is not None and "isSidechain" in rec:
+        rec["isSidechain"] = sidechain
+    return rec
+
+
+def make_projects(root: Path, lines_wanted: int, seed: int = 7) -> dict[str, int]:
+    """Write the projects folder; returns counts of files, lines and bytes by kind."""
+    random.seed(seed)
+    session_recs, agent_recs = _records(SESSION), _records(SUBAGENT)
+    copies_per_file = 4  # ~150 lines and ~200 KB per main session file, like real ones
+    counts = {"main": 0, "subagent": 0, "resumed": 0, "lines": 0, "bytes": 0}
+    written: list[list[str]] = []  # main sessions' lines, for resumed sessions to replay
+    k = 0
+    n = 0
+    while counts["lines"] < lines_wanted:
+        project = root / "projects" / f"-home-dev-work-proj{n % 20}"
+        project.mkdir(parents=True, exist_ok=True)
+        session = str(uuid.UUID(int=n + 1))
+        if n % 10 == 9 and written:  # a resumed session: replays half of an earlier one, then more
+            earlier = written[random.randrange(len(written))]
+            out = earlier[: len(earlier) // 2]
+            kind = "resumed"
+        else:
+            out = []
+            kind = "main"
+        for _ in range(copies_per_file if kind == "main" else copies_per_file // 2):
+            k += 1
+            out += [_dump(_copy(r, k, session, n)) for r in session_recs]
+        if kind == "main":
+            written.append(out)
+            if n % 8 == 0:  # a subagent of this session
+                k += 1
+                agent = [_dump(_copy(r, k, session, n, sidechain=True)) for r in agent_recs]
+                sub = project / session / "subagents"
+                sub.mkdir(parents=True)
+                text = "\n".join(agent * 8) + "\n"
+                (sub / f"agent-{k:08x}.jsonl").write_text(text)
+                counts["subagent"] += 1
+                counts["lines"] += len(agent) * 8
+                counts["bytes"] += len(text.encode())
+        text = "\n".join(out) + "\n"
+        (project / f"{session}.jsonl").write_text(text)
+        counts[kind] += 1
+        counts["lines"] += len(out)
+        counts["bytes"] += len(text.encode())
+        n += 1
+    return counts
+
+
+def timed(cmd: list[str], work: Path, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak RSS (MB) of one whole
+    command, measured by /usr/bin/time. On a shared machine the CPU time is the steadier figure."""
+    report = work / "time.txt"
+    out = work / "stdout.txt"
+    with open(out, "w") as fh:
+        done = subprocess.run(
+            [TIME, "-o", str(report), "-f", "%e %U %S %M", *cmd],
+            stdout=fh,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env=env,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed: {done.stderr.strip()[-400:]}")
+    wall, user, system, rss = report.read_text().split()[-4:]
+    return float(wall), float(user) + float(system), int(rss) // 1024, out.read_text()
+
+
+def install_ccusage(work: Path, version: str) -> tuple[list[str] | None, str]:
+    """The ccusage command, installed with npm into a scratch directory, or None and why not."""
+    if shutil.which("npm") is None:
+        return None, "npm is not installed"
+    prefix = work / "npm"
+    prefix.mkdir()
+    done = subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"ccusage@{version}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    binary = prefix / "node_modules" / ".bin" / "ccusage"
+    if done.returncode != 0 or not binary.exists():
+        return None, f"npm install ccusage@{version} failed: {done.stderr.strip()[-200:]}"
+    return [str(binary), "claude", "daily", "--json", "--offline", "-z", "UTC"], ""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=4000)
+    parser.add_argument("--lines", type=int, default=200_000, help="lines to generate (default 200,000)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both tools")
+    parser.add_argument("--ccusage-version", default=CCUSAGE_VERSION)
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the generated folder here")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="llmfinops-cc-"))
+    if not Path(TIME).exists():
+        raise SystemExit(f"{TIME} is needed to time whole commands (Debian: apt-get install time)")
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="llmfinops-cc-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
-        files = make_sessions(args.sessions, work)
-        size = sum(p.stat().st_size for p in (work / "projects").rglob("*.jsonl"))
-        print(f"{files:,} session files, {size / 1e6:,.0f} MB")
-        ours, done = timed(
-            [
-                sys.executable,
-                "-m",
-                "llmfinops",
-                "ingest",
-                str(work / "projects"),
-                "-w",
-                str(work / "wh"),
-                "-q",
-            ]
-        )
-        if done.returncode != 0:
-            raise SystemExit(done.stderr)
-        print(f"llmfinops ingest   {ours:6.1f} s")
-        if shutil.which("npx") is None:
-            print("ccusage            skipped: npx is not installed")
-            return
-        home = work / "home"
-        home.mkdir()
-        env = {**os.environ, "HOME": str(home), "CLAUDE_CONFIG_DIR": str(work), "TZ": "UTC"}
-        theirs, done = timed(CCUSAGE, env=env)
-        if done.returncode != 0:
-            print(f"ccusage            skipped: {done.stderr.strip()[-200:]}")
-            return
+        counts = make_projects(work, args.lines)
+        files = counts["main"] + counts["subagent"] + counts["resumed"]
         print(
-            f"ccusage (npx)      {theirs:6.1f} s   ratio {theirs / ours:.1f}x in llmfinops' favour"
-            if theirs >= ours
-            else f"ccusage (npx)      {theirs:6.1f} s   llmfinops is slower"
+            f"{files:,} session files ({counts['main']:,} main, {counts['subagent']:,} subagent, "
+            f"{counts['resumed']:,} resumed), {counts['lines']:,} lines, {counts['bytes'] / 1e6:,.0f} MB"
         )
-        compare(work / "wh", json.loads(done.stdout)["daily"])
+        exe = shutil.which("llmfinops") or shutil.which("llmfinops", path=str(Path(sys.executable).parent))
+        ours_cmd = [exe] if exe else [sys.executable, "-m", "llmfinops"]
+        ccusage, why = install_ccusage(work, args.ccusage_version)
+        scratch = work / "home"
+        scratch.mkdir(exist_ok=True)
+        cc_env = {
+            **os.environ,
+            "HOME": str(scratch),
+            "XDG_CONFIG_HOME": str(scratch / "config"),
+            "XDG_CACHE_HOME": str(scratch / "cache"),
+            "XDG_DATA_HOME": str(scratch / "data"),
+            "CLAUDE_CONFIG_DIR": str(work),
+            "TZ": "UTC",
+        }
+        first: list[tuple[float, float, int]] = []
+        again: list[tuple[float, float, int]] = []
+        theirs: list[tuple[float, float, int]] = []
+        daily: list[dict] = []
+        for r in range(args.rounds):
+            wh = work / f"wh{r}"
+            ingest = [*ours_cmd, "ingest", str(work / "projects"), "-w", str(wh), "-q"]
+            wall, cpu, rss, _ = timed(ingest, work)
+            first.append((wall, cpu, rss))
+            if ccusage:
+                wall, cpu, rss, out = timed(ccusage, work, env=cc_env)
+                theirs.append((wall, cpu, rss))
+                daily = json.loads(out)["daily"]
+            wall, cpu, rss, _ = timed(ingest, work)
+            again.append((wall, cpu, rss))
+        report(first, again, theirs, why, args.ccusage_version)
+        if daily:
+            compare(work / "wh0", daily)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _median(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    return (
+        statistics.median(w for w, _, _ in runs),
+        statistics.median(c for _, c, _ in runs),
+        max(m for _, _, m in runs),
+    )
+
+
+def report(
+    first: list[tuple[float, float, int]],
+    again: list[tuple[float, float, int]],
+    theirs: list[tuple[float, float, int]],
+    why: str,
+    version: str,
+) -> None:
+    ours, ours_cpu, ours_rss = _median(first)
+    noop, noop_cpu, noop_rss = _median(again)
+    runs = ", ".join(f"{w:.2f}" for w, _, _ in first)
+    print(f"{'':30}{'wall s':>8} {'CPU s':>7} {'peak MB':>8}")
+    print(f"{'llmfinops ingest (first)':30}{ours:8.2f} {ours_cpu:7.2f} {ours_rss:8,}   wall runs: {runs}")
+    print(f"{'llmfinops ingest (unchanged)':30}{noop:8.2f} {noop_cpu:7.2f} {noop_rss:8,}")
+    if not theirs:
+        print(f"ccusage: skipped: {why}")
+        return
+    cc, cc_cpu, cc_rss = _median(theirs)
+    runs = ", ".join(f"{w:.2f}" for w, _, _ in theirs)
+    print(
+        f"{'ccusage@' + version + ' claude daily':30}{cc:8.2f} {cc_cpu:7.2f} {cc_rss:8,}   wall runs: {runs}"
+    )
+    print(
+        f"ratio llmfinops / ccusage: wall {ours / cc:.2f}, CPU {ours_cpu / cc_cpu:.2f} (target <= 1, aim 0.5)"
+    )
 
 
 def compare(warehouse: Path, daily: list[dict]) -> None:
@@ -101,11 +247,15 @@ def compare(warehouse: Path, daily: list[dict]) -> None:
     con = connect(Warehouse.at(warehouse))
     ours = con.execute(
         "SELECT CAST(day AS VARCHAR), sum(input_tokens - cached_input_tokens - cache_write_tokens), "
-        "sum(cache_write_tokens), sum(cached_input_tokens) FROM calls GROUP BY ALL ORDER BY 1"
+        "sum(cache_write_tokens), sum(cached_input_tokens), sum(output_tokens) FROM calls "
+        "GROUP BY ALL ORDER BY 1"
     ).fetchall()
-    cc = {d["date"]: (d["inputTokens"], d["cacheCreationTokens"], d["cacheReadTokens"]) for d in daily}
+    cc = {
+        d["date"]: (d["inputTokens"], d["cacheCreationTokens"], d["cacheReadTokens"], d["outputTokens"])
+        for d in daily
+    }
     equal = sum(1 for day, *counts in ours if cc.get(day) == tuple(counts))
-    print(f"daily input/cache-write/cache-read totals equal on {equal} of {len(cc)} days")
+    print(f"daily input/cache-write/cache-read/output totals equal on {equal} of {len(cc)} days")
 
 
 if __name__ == "__main__":

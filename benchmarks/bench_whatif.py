@@ -34,6 +34,13 @@ def best_of(repeat: int, fn) -> tuple[float, object]:
     return min(times), result
 
 
+def cpu_of(fn) -> tuple[float, float, object]:
+    """Wall and CPU seconds (all of this process's threads, DuckDB's included) of one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
 def build_store(records: int, days: int, workdir: Path) -> Path:
     import samplegen  # tools/samplegen.py
 
@@ -58,7 +65,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--workdir", default="/tmp/bench-whatif")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
 
     from llmfinops.config import Config
@@ -78,23 +85,33 @@ def main() -> None:
     in_month = con.execute(
         "SELECT count(*) FROM calls WHERE ts >= $s AND ts < $u", {"s": period.since, "u": period.until}
     ).fetchall()[0][0]
-    spend_s, spend = best_of(args.repeat, lambda: compute(con, "spend", period=period))
-    costliest = spend.to_pylist()[0]["feature"]  # type: ignore[attr-defined]
+    spend = compute(con, "spend", period=period)
+    costliest = spend.to_pylist()[0]["feature"]
     scenario = parse_rules(route=[f"{costliest}=gpt-4o-mini"])
-    whatif_s, table = best_of(args.repeat, lambda: whatif(con, scenario, period=period, config=Config()))
+    # Interleaved, so both see the same load on a shared machine; the best run of each counts.
+    # CPU seconds are less at the mercy of other jobs than wall time, so both are printed.
+    spend_s = whatif_s = spend_cpu = whatif_cpu = float("inf")
+    table = None
+    for _ in range(args.repeat):
+        wall, cpu, _ = cpu_of(lambda: compute(con, "spend", period=period))
+        spend_s, spend_cpu = min(spend_s, wall), min(spend_cpu, cpu)
+        wall, cpu, table = cpu_of(lambda: whatif(con, scenario, period=period, config=Config()))
+        whatif_s, whatif_cpu = min(whatif_s, wall), min(whatif_cpu, cpu)
     row = next(r for r in table.to_pylist() if r["feature"] == costliest)  # type: ignore[attr-defined]
     con.close()
 
     print(f"store: {calls:,} calls; month {month}: {in_month:,} calls; costliest feature {costliest!r}")
-    print(f"  spend metric (baseline)                 {spend_s * 1000:8.0f} ms")
+    name = f"whatif --route {costliest}=gpt-4o-mini"
+    baseline = "spend metric (baseline)"
+    print(f"  {baseline:40s} {spend_s * 1000:8.0f} ms wall {spend_cpu * 1000:8.0f} ms CPU")
     print(
-        f"  whatif --route {costliest}=gpt-4o-mini   {whatif_s * 1000:8.0f} ms  "
-        f"({row['calls_affected']:,} calls re-priced, saves ${row['savings_usd']:,.2f})"
+        f"  {name:40s} {whatif_s * 1000:8.0f} ms wall {whatif_cpu * 1000:8.0f} ms CPU"
+        f"  ({row['calls_affected']:,} calls re-priced, saves ${row['savings_usd']:,.2f})"
     )
-    ratio = whatif_s / spend_s
-    verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
-    target = f"target <= {TARGET_RATIO:.0f}x: {verdict}"
-    print(f"  ratio {ratio:.2f}x the spend metric ({target}); best of {args.repeat}")
+    for what, ratio in (("wall", whatif_s / spend_s), ("CPU", whatif_cpu / spend_cpu)):
+        verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+        print(f"  ratio ({what}) {ratio:.2f}x the spend metric (target <= {TARGET_RATIO:.0f}x: {verdict})")
+    print(f"  best of {args.repeat} interleaved runs each")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,10 @@ current directory; without one every setting has its default. Example (all keys 
     allocation = "proportional"             # proportional | even | owner
     owner_team = "platform"                 # with allocation = "owner"
     adjustments = { growth = 0.05, docs = -0.10 }   # markup (+) or discount (-) per team
+
+    [ingest]
+    max_line_mb = 16                        # a longer line is quarantined ("line over 16 MB")
+    max_depth = 1000                        # a deeper-nested line is quarantined ("too deeply nested")
 """
 
 from __future__ import annotations
@@ -119,6 +123,8 @@ class Config:
     discounts: dict[str, float] = field(default_factory=dict)
     batch_discounts: dict[str, float] = field(default_factory=lambda: {"openai": 0.5, "anthropic": 0.5})
     model_prices: tuple[ModelPrice, ...] = ()
+    # [[pricing.modifiers]]: rows added to / replacing the shipped modifier table
+    modifiers: tuple[Any, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
     tier_patterns: dict[str, str] = field(default_factory=dict)
     users_file: Path | None = None
@@ -133,6 +139,8 @@ class Config:
     alerts: tuple[AlertRule, ...] = ()
     check: CheckSettings = field(default_factory=CheckSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)  # [whatif] [agents] [savings]
+    max_line_mb: float = 16
+    max_depth: int = 1000
 
     def pricing_fingerprint(self) -> str:
         """A short hash of everything that changes a price, recorded on every priced row."""
@@ -140,6 +148,7 @@ class Config:
             "discounts": self.discounts,
             "batch": self.batch_discounts,
             "models": [vars(m) for m in self.model_prices],
+            "modifiers": [vars(m) for m in self.modifiers],
             "aliases": self.aliases,
         }
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
@@ -182,6 +191,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     dims = _table(raw, "dimensions")
     budgets = _table(raw, "budgets")
     charge = _table(raw, "chargeback")
+    ingest = _table(raw, "ingest")
 
     allocation = str(charge.get("allocation", "proportional"))
     if allocation not in ALLOCATION_RULES:
@@ -200,6 +210,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
             pricing.get("batch_discounts", {"openai": 0.5, "anthropic": 0.5}), "pricing.batch_discounts"
         ),
         model_prices=tuple(_model_price(m) for m in pricing.get("models", [])),
+        modifiers=_modifiers(pricing.get("modifiers", [])),
         aliases={str(k).lower(): str(v).lower() for k, v in models.get("aliases", {}).items()},
         tier_patterns={str(k).lower(): _tier(v) for k, v in models.get("tiers", {}).items()},
         users_file=(base / users_file) if users_file else None,
@@ -220,6 +231,8 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         alerts=parse_alerts(raw.get("alerts", [])),
         check=parse_check(raw.get("check", {})),
         analysis=parse_analysis(raw),
+        max_line_mb=_positive(ingest.get("max_line_mb", 16), "ingest.max_line_mb"),
+        max_depth=int(_positive(ingest.get("max_depth", 1000), "ingest.max_depth", whole=True)),
     )
 
 
@@ -249,6 +262,13 @@ def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"[{key}] must be a table")
     return value
+
+
+def _positive(value: Any, where: str, whole: bool = False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    if not ok or (whole and value != int(value)):
+        raise ConfigError(f"{where} must be a positive {'whole ' if whole else ''}number")
+    return float(value)
 
 
 def _tier(value: Any) -> str:
@@ -301,3 +321,11 @@ def _model_price(m: Any) -> ModelPrice:
         tier=_tier(m["tier"]) if m.get("tier") else None,
         since=since,
     )
+
+
+def _modifiers(raw: Any) -> tuple[Any, ...]:
+    from llmfinops.pricing import modifiers  # the pricing package imports this module
+
+    if not isinstance(raw, list):
+        raise ConfigError("pricing.modifiers must be a list of tables ([[pricing.modifiers]])")
+    return tuple(modifiers.parse(m, "pricing.modifiers") for m in raw)

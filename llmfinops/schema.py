@@ -83,7 +83,12 @@ CALL_COLUMNS: tuple[Column, ...] = (
     Column("reasoning_tokens", _I64, "BIGINT", "Part of output_tokens spent on reasoning/thinking."),
     Column("cost_usd", _F64, "DOUBLE", "Cost in USD; NULL when the call cannot be priced."),
     Column("cost_source", _STR, "VARCHAR", "reported | catalog | override | unpriced."),
-    Column("price_version", _STR, "VARCHAR", "Catalog version and override-set hash that priced the row."),
+    Column(
+        "price_version",
+        _STR,
+        "VARCHAR",
+        "Catalog, modifier-table and override-set versions that priced the row.",
+    ),
     Column("user_id", _STR, "VARCHAR", "End user the call was made for."),
     Column("user_tier", _STR, "VARCHAR", "Pricing tier of the user (free, pro, enterprise, …)."),
     Column("team", _STR, "VARCHAR", "Team that owns the feature."),

@@ -62,7 +62,8 @@
 --                                             'Cache Write 1h Tokens', 'Output Tokens', 'Reasoning Tokens',
 --                                             'Audio Input Tokens', ... 'Video Output Tokens',
 --                                             'Web Search Requests', 'Requests'
---   SkuPriceId                       VARCHAR  SkuId + ':standard'|':batch' [+ ':above-N-input-tokens']
+--   SkuPriceId                       VARCHAR  SkuId + ':standard'|':batch'|':flex'|':priority' (a tier's own
+--                                             price) [+ ':above-N-input-tokens']
 --                                             [+ ':from-YYYY-MM-DD'] [+ ':utc-HHMM-HHMM' for a time-of-day
 --                                             price] [+ ':as-charged' for 'total' rows]
 --   SkuPriceDetails                  VARCHAR  JSON: TokenClass, Batch [, InputTokensAbove, PriceFrom,
@@ -132,7 +133,11 @@ priced AS (
         p.valid_from,
         p.tod_from,
         p.tod_until,
-        CASE WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END AS batch_factor,
+        p.variant,
+        -- the row that priced the call (queries/price_calls.sql): its modifier variant and time slice;
+        -- a variant's own price (batch, flex, priority) already is the discounted one
+        CASE WHEN coalesce(p.variant_priced, false) THEN 1 WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END
+            AS batch_factor,
         -- Parts of the canonical counts billed at their own rate (schema.EXTRA_UNITS), as
         -- queries/price_calls.sql splits them; web searches are billed on top.
         coalesce(c.extra_units['audio_input_tokens'], 0) - coalesce(c.extra_units['audio_cached_input_tokens'], 0)
@@ -158,6 +163,10 @@ priced AS (
         AND (p.tod_until IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) < p.tod_until)
         AND c.input_tokens > p.band_min_input
         AND (p.band_max_input IS NULL OR c.input_tokens <= p.band_max_input)
+        AND p.variant IS NOT DISTINCT FROM CASE
+            WHEN c.batch THEN 'batch'
+            WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
+        END
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
 ),
 classes AS (
@@ -248,6 +257,7 @@ grouped AS (
         list_unit,
         contracted_unit,
         per,
+        variant,
         band_min_input,
         valid_from,
         tod_from,
@@ -370,7 +380,12 @@ SELECT
         'UtcTimeFrom', CAST(tod_from AS VARCHAR)[1:5],
         'UtcTimeUntil', CAST(tod_until AS VARCHAR)[1:5]
     )) AS VARCHAR) AS SkuPriceDetails,
-    sku_id || ':' || CASE WHEN batch THEN 'batch' ELSE 'standard' END
+    sku_id || ':' || CASE
+            WHEN batch THEN 'batch'
+            -- a service tier with a price of its own (flex, priority) is its own price
+            WHEN starts_with(variant, 'service_tier=') THEN replace(variant, 'service_tier=', '')
+            ELSE 'standard'
+        END
         || CASE WHEN band_min_input >= 0 THEN ':above-' || band_min_input || '-input-tokens' ELSE '' END
         || CASE WHEN valid_from IS NOT NULL THEN ':from-' || strftime(valid_from, '%Y-%m-%d') ELSE '' END
         || CASE WHEN tod_from IS NOT NULL OR tod_until IS NOT NULL

@@ -103,6 +103,11 @@ canonical AS (
         top_bad OR coalesce(u.bad, FALSE) AS tokens_bad,
         usage_block IS NOT NULL AND u IS NULL AS usage_unknown,
         usage_block,
+        -- a logged service_tier, else the embedded usage block's / response's (Anthropic
+        -- usage.service_tier, how Message Batches results report "batch"; Gemini trafficType)
+        coalesce(r.service_tier, CASE WHEN usage_block IS NOT NULL THEN coalesce(
+            json_extract_string(usage_block, '$.service_tier'), json_extract_string(r.response, '$.service_tier'),
+            json_extract_string(usage_block, '$.trafficType')) END) AS tier_raw,
         response_id
     FROM counted
 )
@@ -159,14 +164,10 @@ SELECT
                                             'cancelled', 'canceled') THEN 'failure'
     END AS task_outcome,
     coalesce(TRY_CAST(coalesce(r.response_cache_hit, r.cache_hit) AS BOOLEAN), FALSE) AS response_cache_hit,
-    coalesce(TRY_CAST(r.batch AS BOOLEAN), FALSE) AS batch,
-    -- a logged field, else the embedded usage block's / response's (Anthropic usage.service_tier,
-    -- Gemini trafficType); raw values map to the canonical vocabulary (service_tier_of)
-    CASE WHEN coalesce(TRY_CAST(r.batch AS BOOLEAN), FALSE) THEN 'batch'
-        ELSE service_tier_of(coalesce(r.service_tier,
-            CASE WHEN usage_block IS NOT NULL THEN coalesce(json_extract_string(usage_block, '$.service_tier'),
-                json_extract_string(r.response, '$.service_tier'), json_extract_string(usage_block, '$.trafficType'))
-            END)) END AS service_tier,
+    coalesce(TRY_CAST(r.batch AS BOOLEAN), lower(tier_raw) = 'batch', FALSE) AS batch,
+    -- batch equals service_tier = 'batch'; raw values map to the canonical vocabulary
+    CASE WHEN coalesce(TRY_CAST(r.batch AS BOOLEAN), lower(tier_raw) = 'batch', FALSE) THEN 'batch'
+        ELSE service_tier_of(tier_raw) END AS service_tier,
     coalesce(r.inference_geo, CASE WHEN usage_block IS NOT NULL THEN json_extract_string(usage_block, '$.inference_geo') END)
         AS inference_geo,
     coalesce(r.speed, CASE WHEN usage_block IS NOT NULL THEN json_extract_string(usage_block, '$.speed') END) AS speed,

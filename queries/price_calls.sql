@@ -3,7 +3,8 @@
 -- `price_table` (non-overlapping rows per provider+model: validity window in UTC, UTC time-of-day
 -- slice for time-of-day prices (the session's TimeZone must be UTC), context band,
 -- USD per million tokens / per thousand requests, negotiated discount, source, tier, price_version),
--- `batch_discounts(provider, discount)`.
+-- `batch_discounts(provider, discount)`, `modifier_rows(provider, model, modifier, multiplier,
+-- valid_from, valid_until)` (llmfinops/pricing/modifiers.py).
 -- Units: the text-token classes of the canonical columns, plus `extra_units` (schema.EXTRA_UNITS):
 -- per-modality tokens are PARTS of input/cached/output and are charged at their own price instead
 -- of the text price; web searches and a per-request fee are charged on top.
@@ -20,11 +21,18 @@
 -- image/video/audio tokens, web fetches, any unit not in schema.EXTRA_UNITS, and input or output
 -- of a model without that price are NOT guessed: they are left out of the cost and named in
 -- `price_flags` ('unpriced:<unit>'). Reasoning tokens are inside output and priced as output.
--- Price modifiers: a call whose service_tier (flex, priority), speed (other than standard),
--- inference_geo (other than global / not_available) or Bedrock region_scope (global) no price
--- covers is priced at the standard rate and flagged 'unpriced:service_tier=flex' etc., never
--- silently; scale and provisioned tiers are prepaid capacity: no per-token price, cost NULL
--- ('unpriced') and flagged. `batch` calls get the batch discount.
+-- Price modifiers (service_tier, batch, inference_geo, speed, region_scope). PRICING ORDER, for
+-- each modifier a call carries:
+--   1. the catalog's own variant of the model's price for it at `ts` (price_table rows with
+--      `variant` = 'service_tier=flex' | 'service_tier=priority' | 'batch' and variant_priced);
+--   2. else the shipped modifier table, overridable in the config (`modifier_rows`: a multiplier
+--      on the standard price, e.g. inference_geo=us x1.1; llmfinops/pricing/modifiers.toml);
+--   3. else, for batch only, [pricing] batch_discounts (`batch_discounts`);
+--   4. else the standard-rate parts are priced and the call is flagged
+--      'unpriced:service_tier=flex' (…=priority, …=batch, 'unpriced:inference_geo=us',
+--      'unpriced:speed=fast', 'unpriced:region_scope=global') — never silently at the standard price.
+-- scale and provisioned are prepaid capacity with no per-token price: catalog cost NULL
+-- ('unpriced') and flagged unless the modifier table prices them.
 -- cost_usd = a reported cost as is, else the catalog cost; a response-cache hit costs 0 and a
 -- call with no priced part at all (no input, output or request price) stays NULL ('unpriced'),
 -- never 0. catalog_cost_usd is the catalog cost also for reported rows (reconcile compares them).
@@ -52,7 +60,20 @@ WITH joined AS (
         p.web_searches_kcount AS search_p,
         p.requests_kcount AS request_p,
         p.input_mtok IS NOT NULL OR p.output_mtok IS NOT NULL OR p.requests_kcount IS NOT NULL AS any_price,
-        (1 - coalesce(p.discount, 0)) * CASE WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END AS factor,
+        p.variant_priced,
+        mt.multiplier AS tier_multiplier,
+        mg.multiplier AS geo_multiplier,
+        ms.multiplier AS speed_multiplier,
+        mr.multiplier AS scope_multiplier,
+        b.discount AS batch_discount,
+        (1 - coalesce(p.discount, 0))
+            * CASE
+                WHEN p.variant_priced THEN 1
+                WHEN mt.multiplier IS NOT NULL THEN mt.multiplier
+                WHEN c.batch THEN 1 - coalesce(b.discount, 0)
+                ELSE 1
+            END
+            * coalesce(mg.multiplier, 1) * coalesce(ms.multiplier, 1) * coalesce(mr.multiplier, 1) AS factor,
         CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['audio_input_tokens'], 0)
             - coalesce(c.extra_units['audio_cached_input_tokens'], 0) END AS audio_in,
         CASE WHEN c.extra_units IS NULL THEN 0 ELSE coalesce(c.extra_units['audio_cached_input_tokens'], 0) END AS audio_read,
@@ -78,12 +99,30 @@ WITH joined AS (
         AND (p.tod_until IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) < p.tod_until)
         AND c.input_tokens > p.band_min_input
         AND (p.band_max_input IS NULL OR c.input_tokens <= p.band_max_input)
+        AND p.variant IS NOT DISTINCT FROM CASE
+            WHEN c.batch THEN 'batch'
+            WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
+        END
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
+    LEFT JOIN modifier_rows AS mt
+        ON mt.provider = c.provider AND mt.model = c.model
+        AND mt.modifier = CASE WHEN c.batch THEN 'service_tier=batch' ELSE 'service_tier=' || c.service_tier END
+        AND c.ts >= mt.valid_from AND (mt.valid_until IS NULL OR c.ts < mt.valid_until)
+    LEFT JOIN modifier_rows AS mg
+        ON mg.provider = c.provider AND mg.model = c.model AND mg.modifier = 'inference_geo=' || c.inference_geo
+        AND c.ts >= mg.valid_from AND (mg.valid_until IS NULL OR c.ts < mg.valid_until)
+    LEFT JOIN modifier_rows AS ms
+        ON ms.provider = c.provider AND ms.model = c.model AND ms.modifier = 'speed=' || c.speed
+        AND c.ts >= ms.valid_from AND (ms.valid_until IS NULL OR c.ts < ms.valid_until)
+    LEFT JOIN modifier_rows AS mr
+        ON mr.provider = c.provider AND mr.model = c.model AND mr.modifier = 'region_scope=' || c.region_scope
+        AND c.ts >= mr.valid_from AND (mr.valid_until IS NULL OR c.ts < mr.valid_until)
 ),
 costed AS (
     SELECT
         *,
-        CASE WHEN any_price AND coalesce(service_tier NOT IN ('scale', 'provisioned'), true) THEN (
+        CASE WHEN any_price AND (coalesce(service_tier NOT IN ('scale', 'provisioned'), true)
+                                 OR tier_multiplier IS NOT NULL) THEN (
             coalesce((input_tokens - cached_input_tokens - cache_write_tokens - audio_in - image_in - video_in) * in_p, 0)
             + coalesce((cached_input_tokens - audio_read - image_read - video_read) * read_p, 0)
             + coalesce((cache_write_tokens - cache_write_1h_tokens) * write_p, 0)
@@ -122,13 +161,19 @@ costed AS (
         END AS unit_flags,
         CASE
             WHEN response_cache_hit THEN []::VARCHAR[]
-            WHEN coalesce(service_tier, 'standard') IN ('standard', 'batch') AND speed IS NULL AND inference_geo IS NULL
-                AND region_scope IS NULL THEN []::VARCHAR[]
+            WHEN coalesce(service_tier, 'standard') IN ('standard', 'batch') AND NOT batch AND speed IS NULL
+                AND inference_geo IS NULL AND region_scope IS NULL THEN []::VARCHAR[]
             ELSE list_filter([
-                CASE WHEN service_tier NOT IN ('standard', 'batch') THEN 'unpriced:service_tier=' || service_tier END,
-                CASE WHEN speed <> 'standard' THEN 'unpriced:speed=' || speed END,
-                CASE WHEN inference_geo NOT IN ('global', 'not_available') THEN 'unpriced:inference_geo=' || inference_geo END,
-                CASE WHEN provider = 'aws' AND region_scope = 'global' THEN 'unpriced:region_scope=global' END
+                CASE
+                    WHEN coalesce(variant_priced, false) OR tier_multiplier IS NOT NULL THEN NULL
+                    WHEN batch THEN CASE WHEN batch_discount IS NULL THEN 'unpriced:service_tier=batch' END
+                    WHEN service_tier NOT IN ('standard', 'batch') THEN 'unpriced:service_tier=' || service_tier
+                END,
+                CASE WHEN speed <> 'standard' AND speed_multiplier IS NULL THEN 'unpriced:speed=' || speed END,
+                CASE WHEN inference_geo NOT IN ('global', 'not_available') AND geo_multiplier IS NULL
+                    THEN 'unpriced:inference_geo=' || inference_geo END,
+                CASE WHEN provider = 'aws' AND region_scope = 'global' AND scope_multiplier IS NULL
+                    THEN 'unpriced:region_scope=global' END
             ], lambda f: f IS NOT NULL)
         END AS modifier_flags
     FROM joined

@@ -151,38 +151,54 @@ CREATE OR REPLACE MACRO usage_openai_responses(u) AS {
 -- step, then the `message` step the top-level counts describe); all are billed, so with iterations
 -- every count is their sum (docs.claude.com "Compaction": usage.iterations). Server tools:
 -- server_tool_use.web_search_requests / web_fetch_requests are billed per request.
-CREATE OR REPLACE MACRO an_written(u) AS coalesce(tok(u, '$.cache_creation_input_tokens'),
-    coalesce(tok(u, '$.cache_creation.ephemeral_5m_input_tokens'), 0)
-    + coalesce(tok(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0));
-CREATE OR REPLACE MACRO an_input(u) AS tok(u, '$.input_tokens') + coalesce(tok(u, '$.cache_read_input_tokens'), 0)
-    + an_written(u);
-CREATE OR REPLACE MACRO an_iterations(u) AS CASE WHEN json_type(u, '$.iterations') = 'ARRAY'
-    AND json_array_length(u, '$.iterations') > 0 THEN json_extract(u, '$.iterations[*]') END;
--- a count summed over the iterations when there are any, else the top-level one
-CREATE OR REPLACE MACRO an_sum(u, path) AS CASE WHEN an_iterations(u) IS NULL THEN tok(u, path)
-    ELSE CAST(list_sum(list_transform(an_iterations(u), lambda i: coalesce(tok(i, path), 0))) AS BIGINT) END;
-CREATE OR REPLACE MACRO usage_anthropic(u) AS {
-    'input_tokens': CASE WHEN an_iterations(u) IS NULL THEN an_input(u)
-        ELSE CAST(list_sum(list_transform(an_iterations(u), lambda i: an_input(i))) AS BIGINT) END,
-    'cached_input_tokens': coalesce(an_sum(u, '$.cache_read_input_tokens'), 0),
-    'cache_write_tokens': CASE WHEN an_iterations(u) IS NULL THEN an_written(u)
-        ELSE CAST(list_sum(list_transform(an_iterations(u), lambda i: an_written(i))) AS BIGINT) END,
-    'cache_write_1h_tokens': coalesce(an_sum(u, '$.cache_creation.ephemeral_1h_input_tokens'), 0),
-    'output_tokens': an_sum(u, '$.output_tokens'),
-    'reasoning_tokens': coalesce(tok(u, '$.output_tokens_details.thinking_tokens'), 0),
+-- The block is parsed ONCE, into its counts as text (`s`, iterations included): a json_extract
+-- per count re-parsed it ~20 times per record, most of the time of a Claude Code ingest.
+CREATE OR REPLACE MACRO an_written(s) AS coalesce(as_count(s.cache_creation_input_tokens),
+    coalesce(as_count(s.cache_creation.ephemeral_5m_input_tokens), 0)
+    + coalesce(as_count(s.cache_creation.ephemeral_1h_input_tokens), 0));
+CREATE OR REPLACE MACRO an_input(s) AS as_count(s.input_tokens) + coalesce(as_count(s.cache_read_input_tokens), 0)
+    + an_written(s);
+-- the sampling steps when there are any (a list of at least one), else NULL
+CREATE OR REPLACE MACRO an_iterations(s) AS CASE WHEN len(s.iterations) > 0 THEN s.iterations END;
+CREATE OR REPLACE MACRO usage_anthropic_counts(s) AS {
+    'input_tokens': CASE WHEN an_iterations(s) IS NULL THEN an_input(s)
+        ELSE CAST(list_sum(list_transform(an_iterations(s), lambda i: an_input(i))) AS BIGINT) END,
+    -- a count summed over the iterations when there are any, else the top-level one
+    'cached_input_tokens': coalesce(CASE WHEN an_iterations(s) IS NULL THEN as_count(s.cache_read_input_tokens)
+        ELSE CAST(list_sum(list_transform(an_iterations(s),
+            lambda i: coalesce(as_count(i.cache_read_input_tokens), 0))) AS BIGINT) END, 0),
+    'cache_write_tokens': CASE WHEN an_iterations(s) IS NULL THEN an_written(s)
+        ELSE CAST(list_sum(list_transform(an_iterations(s), lambda i: an_written(i))) AS BIGINT) END,
+    'cache_write_1h_tokens': coalesce(CASE WHEN an_iterations(s) IS NULL
+            THEN as_count(s.cache_creation.ephemeral_1h_input_tokens)
+        ELSE CAST(list_sum(list_transform(an_iterations(s),
+            lambda i: coalesce(as_count(i.cache_creation.ephemeral_1h_input_tokens), 0))) AS BIGINT) END, 0),
+    'output_tokens': CASE WHEN an_iterations(s) IS NULL THEN as_count(s.output_tokens)
+        ELSE CAST(list_sum(list_transform(an_iterations(s), lambda i: coalesce(as_count(i.output_tokens), 0)))
+            AS BIGINT) END,
+    'reasoning_tokens': coalesce(as_count(s.output_tokens_details.thinking_tokens), 0),
     'extra': unit_map([
-        {'key': 'web_search_requests', 'value': tok(u, '$.server_tool_use.web_search_requests')},
-        {'key': 'web_fetch_requests', 'value': tok(u, '$.server_tool_use.web_fetch_requests')}
+        {'key': 'web_search_requests', 'value': as_count(s.server_tool_use.web_search_requests)},
+        {'key': 'web_fetch_requests', 'value': as_count(s.server_tool_use.web_fetch_requests)}
     ]),
-    'bad': any_tok_bad(u, ['$.input_tokens', '$.output_tokens', '$.cache_read_input_tokens',
-                           '$.cache_creation_input_tokens', '$.cache_creation.ephemeral_5m_input_tokens',
-                           '$.cache_creation.ephemeral_1h_input_tokens',
-                           '$.output_tokens_details.thinking_tokens', '$.server_tool_use.web_search_requests',
-                           '$.server_tool_use.web_fetch_requests'])
-        OR (an_iterations(u) IS NOT NULL AND list_bool_or(list_transform(an_iterations(u), lambda i:
-            any_tok_bad(i, ['$.input_tokens', '$.output_tokens', '$.cache_read_input_tokens',
-                            '$.cache_creation_input_tokens', '$.cache_creation.ephemeral_1h_input_tokens']))))
+    'bad': count_bad(s.input_tokens) OR count_bad(s.output_tokens) OR count_bad(s.cache_read_input_tokens)
+        OR count_bad(s.cache_creation_input_tokens) OR count_bad(s.cache_creation.ephemeral_5m_input_tokens)
+        OR count_bad(s.cache_creation.ephemeral_1h_input_tokens)
+        OR count_bad(s.output_tokens_details.thinking_tokens)
+        OR count_bad(s.server_tool_use.web_search_requests) OR count_bad(s.server_tool_use.web_fetch_requests)
+        OR (an_iterations(s) IS NOT NULL AND list_bool_or(list_transform(an_iterations(s), lambda i:
+            count_bad(i.input_tokens) OR count_bad(i.output_tokens) OR count_bad(i.cache_read_input_tokens)
+            OR count_bad(i.cache_creation_input_tokens)
+            OR count_bad(i.cache_creation.ephemeral_1h_input_tokens))))
 };
+CREATE OR REPLACE MACRO usage_anthropic(u) AS usage_anthropic_counts(json_transform(u, '{
+    "input_tokens": "VARCHAR", "cache_read_input_tokens": "VARCHAR", "cache_creation_input_tokens": "VARCHAR",
+    "cache_creation": {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"},
+    "output_tokens": "VARCHAR", "output_tokens_details": {"thinking_tokens": "VARCHAR"},
+    "server_tool_use": {"web_search_requests": "VARCHAR", "web_fetch_requests": "VARCHAR"},
+    "iterations": [{"input_tokens": "VARCHAR", "cache_read_input_tokens": "VARCHAR",
+        "cache_creation_input_tokens": "VARCHAR", "output_tokens": "VARCHAR",
+        "cache_creation": {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"}}]}'));
 
 -- Gemini / Vertex AI usageMetadata (camelCase over REST, snake_case from the Python SDK):
 -- promptTokenCount INCLUDES cachedContentTokenCount; toolUsePromptTokenCount is billed input

@@ -25,11 +25,15 @@
 --                  writes + round((cached' - cached) x $w)) (half away from zero); the 1-hour part
 --                  is min(its value, writes'). SHARE and $w are DECIMAL, so the floor is exact.
 --   route MODEL    provider and model become the target's (calls already on it are unchanged); a
---                  batch call whose target provider has no batch rate is priced at the standard
+--                  batch call whose target provider has no batch rate, or a call on a service tier
+--                  other than standard (no tier has its own price), is priced at the standard
 --                  rate and is `not_applicable`.
 --   batch          a call that is not batched becomes batched when its provider has a batch rate;
 --                  else it is unchanged and `not_applicable`.
 -- A response-cache hit reached no model: only a step cap changes it (it stays free either way).
+-- A call with per-modality parts (extra_units: audio, image, video tokens inside its counts) is
+-- not capped or cached: no rule says which part a cap removes; when a cap or cache rule would have
+-- changed it, it counts as not applicable. A route keeps its parts and its service tier.
 --
 -- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
 -- the `calls` columns but ids, dimensions and tags (PASSED: see `picked`), with the token counts,
@@ -37,8 +41,8 @@
 -- from the catalog, reported or not); plus
 --   grp             VARCHAR  the call's group (stored values)
 --   stored_cost     DOUBLE   the stored cost_usd (NULL: unpriced)
---   change          VARCHAR  dropped (by a step cap) | changed (tokens, model or batch) |
---                            unchanged (only not applicable)
+--   change          VARCHAR  dropped (by a step cap) | rerouted (model, maybe more) | changed
+--                            (tokens or batch) | unchanged (only not applicable)
 --   not_applicable  BOOLEAN  a rule applied that the call's provider has no rate for
 WITH rules AS (
     SELECT coalesce(list(struct_pack(
@@ -102,8 +106,11 @@ picked AS (
     SELECT
         c.* EXCLUDE (call_id, user_id, user_tier, team, feature, task_id, action_id, session_id, step,
             status, task_outcome, latency_ms, prompt_version, source, source_file, tags, model_tier,
-            cost_source, price_version, day),
+            cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day),
         coalesce(c.response_cache_hit, false) AS hit,
+        -- per-modality parts (audio, image, ...) live INSIDE the token counts: a cap or a cache share
+        -- cannot say which part it removes, so such calls are left as they are (not applicable)
+        coalesce(cardinality(c.extra_units) > 0, false) AS has_parts,
         r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route, r.batch_rule,
         s.step_index
     FROM calls_in_period($since, $until, $group_by) AS c
@@ -126,7 +133,12 @@ capped AS (
     SELECT
         *,
         coalesce(step_index > step_cap, false) AS dropped,
-        CASE WHEN NOT hit AND input_tokens > context_cap THEN context_cap ELSE input_tokens END AS in1
+        CASE WHEN NOT hit AND NOT has_parts AND input_tokens > context_cap THEN context_cap ELSE input_tokens END
+            AS in1,
+        NOT hit AND has_parts AND (
+            coalesce(input_tokens > context_cap, false) OR coalesce(output_tokens > output_cap, false)
+            OR coalesce(floor(cache_share * input_tokens) > cached_input_tokens, false)
+        ) AS parts_not_capped
     FROM picked
 ),
 context AS (
@@ -138,13 +150,14 @@ context AS (
             AS writes1,
         CASE WHEN in1 < input_tokens THEN cache_write_1h_tokens * in1 // input_tokens ELSE cache_write_1h_tokens END
             AS writes1h1,
-        CASE WHEN NOT hit AND output_tokens > output_cap THEN output_cap ELSE output_tokens END AS out2
+        CASE WHEN NOT hit AND NOT has_parts AND output_tokens > output_cap THEN output_cap ELSE output_tokens END
+            AS out2
     FROM capped
 ),
 cached AS (
     SELECT
         *,
-        CASE WHEN NOT hit AND cache_share IS NOT NULL
+        CASE WHEN NOT hit AND NOT has_parts AND cache_share IS NOT NULL
             THEN greatest(cached1, CAST(floor(cache_share * in1) AS BIGINT))
             ELSE cached1
         END AS cached3
@@ -179,16 +192,20 @@ judged AS (
         f.*,
         b.discount IS NOT NULL AS has_batch_rate,
         NOT f.hit AND f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NOT NULL AS batched,
-        NOT f.hit AND (
+        f.parts_not_capped OR NOT f.hit AND (
             (f.batch_rule AND NOT coalesce(f.batch, false) AND b.discount IS NULL)
             OR (f.rerouted AND coalesce(f.batch, false) AND b.discount IS NULL)
+            -- the price table holds no service-tier prices (llmfinops/pricing/catalog.py): the join
+            -- prices a flex or priority call at the target's standard rate and flags it
+            OR (f.rerouted AND coalesce(f.service_tier, 'standard') NOT IN ('standard', 'batch'))
         ) AS not_applicable
     FROM final AS f
     LEFT JOIN batch_discounts AS b ON b.provider = f.provider4
 )
 SELECT
     * EXCLUDE (
-        hit, step_cap, context_cap, output_cap, cache_share, route, batch_rule, step_index, dropped, in1,
+        hit, has_parts, parts_not_capped, step_cap, context_cap, output_cap, cache_share, route, batch_rule,
+        step_index, dropped, in1,
         cached1, writes1, writes1h1, out2, cached3, writes3, rerouted, provider4, model4, has_batch_rate,
         batched, not_applicable, provider, model, input_tokens, cached_input_tokens, cache_write_tokens,
         cache_write_1h_tokens, output_tokens, reasoning_tokens, batch, cost_usd
@@ -206,7 +223,8 @@ SELECT
     cost_usd AS stored_cost,
     CASE
         WHEN dropped THEN 'dropped'
-        WHEN rerouted OR batched OR in1 <> input_tokens OR cached3 <> cached_input_tokens
+        WHEN rerouted THEN 'rerouted'
+        WHEN batched OR in1 <> input_tokens OR cached3 <> cached_input_tokens
             OR writes3 <> cache_write_tokens OR out2 <> output_tokens THEN 'changed'
         ELSE 'unchanged'
     END AS change,

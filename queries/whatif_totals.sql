@@ -7,7 +7,7 @@
 -- queries/whatif_changes.sql priced by queries/price_calls.sql (the one price join ingest and
 -- reprice use). The price join passes the canonical columns it does not price straight through,
 -- so each call's whatif facts ride in three of them (llmfinops/whatif/engine.py sets them):
--- `feature` = its group, `latency_ms` = its stored cost, `status` = dropped | changed |
+-- `feature` = its group, `latency_ms` = its stored cost, `status` = dropped | rerouted | changed |
 -- unchanged, and `task_outcome` = 'not_applicable' or NULL. Carried, not joined back by call_id:
 -- the changed calls are then read once, streaming, without their ids.
 --
@@ -25,7 +25,10 @@
 --   savings_share         DOUBLE   savings_usd / cost_usd; NULL when cost_usd is 0
 --   calls_affected        BIGINT   priced calls the scenario changes (dropped ones included)
 --   calls_dropped         BIGINT   priced calls a step cap drops
---   not_applicable_calls  BIGINT   priced calls a rule applied to without a rate for it (batch)
+--   not_applicable_calls  BIGINT   priced calls a rule applied to without a rate for it: batch with
+--                                  no batch rate, a route of a call whose service tier the target
+--                                  has no price for, a cap or cache rule on a call with per-modality
+--                                  parts (see queries/whatif_changes.sql)
 --   unpriced_calls        BIGINT   calls left out of both sides (see above)
 WITH base AS (
     SELECT

@@ -146,8 +146,11 @@ def test_rows_and_totals_by_hand(cli, tmp_path):
         ("2026-11-02", haiku, "cache_write", 8000, 0.010, 1.25, "standard"),
         ("2026-11-02", haiku, "output", 600, 0.003, 5.0, "standard"),
         ("2026-11-02", haiku, "reasoning", 400, 0.002, 5.0, "standard"),
-        ("2026-11-02", mini, "input", 100000, 0.0075, 0.075, "batch"),
-        ("2026-11-02", mini, "output", 10000, 0.003, 0.3, "batch"),
+        # a batch call on 2026-11-02 takes the catalog's own batch price for gpt-4o-mini, in force
+        # from 2026-10-14 ($0.075 / $0.30, the same figures as the configured 50%): its SKU price
+        # id names that period
+        ("2026-11-02", mini, "input", 100000, 0.0075, 0.075, "from-2026-10-14"),
+        ("2026-11-02", mini, "output", 10000, 0.003, 0.3, "from-2026-10-14"),
         ("2026-11-03", mini, "input", 6000, 0.0009, 0.15, "standard"),
         ("2026-11-03", mini, "cached_input", 4000, 0.0003, 0.075, "standard"),
         ("2026-11-03", mini, "output", 2000, 0.0012, 0.6, "standard"),
@@ -155,7 +158,7 @@ def test_rows_and_totals_by_hand(cli, tmp_path):
         ("2026-11-04", mini, "output", 1000, 0.01 * 6 / 21, 0.6, "standard"),
         ("2026-11-04", mystery, "total", 5000, 0.05, 10.0, "as-charged"),
     ]
-    assert table.column("SkuPriceId").to_pylist()[4] == "openai:gpt-4o-mini:input:batch"
+    assert table.column("SkuPriceId").to_pylist()[4] == "openai:gpt-4o-mini:input:batch:from-2026-10-14"
     assert (
         table.column("SkuPriceId").to_pylist()[-1] == "self-hosted:mystery-model-9:total:standard:as-charged"
     )

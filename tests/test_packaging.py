@@ -30,3 +30,5 @@ def test_wheel_contains_queries_and_templates(tmp_path):
     assert sql and templates
     assert {f"llmfinops/queries/{n}" for n in sql} <= names
     assert {f"llmfinops/templates/{n}" for n in templates} <= names
+    # the shipped price-modifier table (llmfinops/pricing/modifiers.py reads it as package data)
+    assert "llmfinops/pricing/modifiers.toml" in names

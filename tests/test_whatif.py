@@ -31,6 +31,7 @@ CHAT = {"feature": "chat", "team": "growth", "user_id": "u1"}
 AGENT = {"feature": "agent", "team": "platform"}
 DIGEST = {"feature": "digest", "team": "platform"}  # no user: nobody waits for it
 GATEWAY = {"feature": "gateway", "team": "support"}
+VOICE = {"feature": "voice", "team": "growth"}
 
 
 def rec(cid: str, ts: str, model: str, inp: int, out: int, where: dict, **kw) -> dict:
@@ -71,12 +72,20 @@ RECORDS = [
     rec("b1", "02:10", "gpt-4o", 10_000, 1_000, DIGEST, batch=True),
     # gateway: a reported cost on a model the catalog does not know
     rec("g1", "12:00", "acme-gw-1", 1_000, 800, GATEWAY, provider="acme", cost_usd=0.04),
+    # voice. v1 ran on the flex service tier, which the catalog does not price: standard rate,
+    #   flagged: 1,000 x 2.50 + 100 x 10 = 3,500 -> $0.0035
+    rec("v1", "13:00", "gpt-4o", 1_000, 100, VOICE, service_tier="flex"),
+    # v2 (an OpenAI Chat usage block): 400 of its 1,000 prompt tokens are audio, which gpt-4o has no
+    #   price for (flagged, left out): text 600 x 2.50 + 300 x 10 = 4,500 -> $0.0045
+    {"call_id": "v2", "ts": "2026-11-17T13:05:00Z", "model": "gpt-4o", **VOICE,
+     "usage": {"prompt_tokens": 1_000, "completion_tokens": 300, "total_tokens": 1_300,
+               "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 400}}},
 ]
 # fmt: on
 # Stored per feature: chat 0.0275 + 0.022525 + 0.05 + 0 = 0.100025 (u1 unpriced);
 # agent 0.0045 + 0.0075 + 0.0105 + 0.0135 + 1.2675 = 1.3035; digest 0.0055 + 0.0021 + 0.0175 = 0.0251;
 # gateway 0.04.
-STORED = {"chat": 0.100025, "agent": 1.3035, "digest": 0.0251, "gateway": 0.04}
+STORED = {"chat": 0.100025, "agent": 1.3035, "digest": 0.0251, "gateway": 0.04, "voice": 0.008}
 COLUMNS = ("feature", "cost_usd", "whatif_cost_usd", "savings_usd", "savings_share", "calls_affected",
            "calls_dropped", "not_applicable_calls", "unpriced_calls")  # fmt: skip
 
@@ -136,7 +145,7 @@ def test_step_cap_drops_a_tasks_calls_after_the_kth(store):
     got = run(store, step_cap=["agent=2"])
     expect(got, "agent", 1.3035, 1.2795, affected=2, dropped=2)
     untouched(got, "chat", "digest", "gateway")
-    assert list(got) == ["agent", "chat", "digest", "gateway"]  # largest savings first, then by name
+    assert list(got) == ["agent", "chat", "digest", "gateway", "voice"]  # largest savings first, then by name
 
 
 def test_context_cap_scales_cache_parts_with_floor_and_reevaluates_the_band(store):
@@ -197,9 +206,12 @@ def test_route_with_reported_and_unpriced_calls(store):
 def test_route_keeps_batch_where_the_target_has_a_rate(store):
     # digest to Google's gemini-2.5-flash: d1 is already on it (unchanged, $0.0055);
     # d2: 10,000 x 0.30 + 1,000 x 2.50 = 5,500 -> $0.0055 (costs more: -0.0034);
-    # b1 is a batch call but Google has no batch rate: standard rate $0.0055, not applicable.
+    # b1 is a batch call: Google has no configured batch discount (not applicable for the what-if),
+    # but on 2026-11-17 the catalog carries gemini-2.5-flash's own batch price (from 2026-10-14:
+    # $0.15 in, $1.25 out), which the price join takes first: 10,000 x 0.15 + 1,000 x 1.25 = 2,750
+    # -> $0.00275. Total 0.0055 + 0.0055 + 0.00275 = 0.01375.
     got = run(store, route=["digest=google:gemini-2.5-flash"])
-    expect(got, "digest", 0.0251, 0.0055 * 3, affected=2, na=1)
+    expect(got, "digest", 0.0251, 0.0055 * 2 + 0.00275, affected=2, na=1)
 
 
 def test_batch(store):
@@ -228,14 +240,16 @@ def test_options_compose_in_the_fixed_order(store):
     # Given in reverse; applied as step cap -> context cap -> route -> batch:
     #   step cap 3 drops a4 (index 4). context cap 2,500: a3 3,000 -> 2,500; a5 250,000 -> 2,500 with
     #   cached' = 50,000 x 2,500 // 250,000 = 500, writes' = 100, uncached 1,900.
-    #   route to gpt-4o-mini, then batch (OpenAI: 50% off):
-    #   a1 (150 + 60) x 0.5 = 105; a2 (300 + 60) x 0.5 = 180; a3 (375 + 60) x 0.5 = 217.5;
-    #   a5 (1,900 x 0.15 + 500 x 0.075 + 100 x 0.15 + 1,000 x 0.60) x 0.5 = (285 + 37.5 + 15 + 600) x 0.5
-    #   = 468.75 -> total 971.25 -> $0.00097125
+    #   route to gpt-4o-mini, then batch: on 2026-11-17 the catalog's own batch price for gpt-4o-mini
+    #   (from 2026-10-14: $0.075 in, $0.30 out; it names no cached price, so cached input stays at the
+    #   standard $0.075, and writes take the input price) comes before the configured 50%:
+    #   a1 1,000 x 0.075 + 100 x 0.30 = 105; a2 150 + 30 = 180; a3 187.5 + 30 = 217.5;
+    #   a5 1,900 x 0.075 + 500 x 0.075 + 100 x 0.075 + 1,000 x 0.30 = 142.5 + 37.5 + 7.5 + 300 = 487.5
+    #   -> total 990 -> $0.00099
     got = run(
         store, batch=["agent"], route=["agent=gpt-4o-mini"], cap_context=["agent=2500"], step_cap=["agent=3"]
     )
-    expect(got, "agent", 1.3035, 0.00097125, affected=5, dropped=1)
+    expect(got, "agent", 1.3035, 0.00099, affected=5, dropped=1)
     untouched(got, "chat", "digest", "gateway")
 
 
@@ -249,10 +263,10 @@ def test_cli_json_csv_and_table(store, cli):
     code, out, _ = cli("whatif", "-w", store.root, "-p", "2026-W47", "--step-cap", "agent=2", "-f", "json")
     assert code == 0
     rows = json.loads(out)
-    assert [r["feature"] for r in rows] == ["agent", "chat", "digest", "gateway"]
+    assert [r["feature"] for r in rows] == ["agent", "chat", "digest", "gateway", "voice"]
     assert set(rows[0]) == set(COLUMNS) and math.isclose(rows[0]["savings_usd"], 0.024)
     code, out, _ = cli("whatif", "-w", store.root, "-p", "2026-W47", "--step-cap", "agent=2", "-f", "csv")
-    assert out.splitlines()[0] == ",".join(COLUMNS) and len(out.splitlines()) == 5  # no total row
+    assert out.splitlines()[0] == ",".join(COLUMNS) and len(out.splitlines()) == 6  # no total row
     code, out, _ = cli("whatif", "-w", store.root, "-p", "2026-W47", "--step-cap", "agent=2", "--by", "team")
     assert code == 0 and "total" in out and "$0.02" in out
 
@@ -264,3 +278,18 @@ def test_bad_options_are_one_line_errors(store, cli):
     assert code == 2 and "--cache needs a share" in err
     code, _, err = cli("whatif", "-w", store.root, "-p", "2026-W47")
     assert code == 2 and "at least one scenario option" in err
+
+
+def test_route_keeps_units_and_tier_and_counts_a_tier_the_target_cannot_price(store):
+    # To gpt-4o-mini: v1 keeps its flex tier, which gpt-4o-mini has no price for either: standard
+    #   rate 150 + 60 = 210 -> $0.00021, not applicable. v2 keeps its 400 audio tokens (still
+    #   unpriced, flagged): text 600 x 0.15 + 300 x 0.60 = 90 + 180 = 270 -> $0.00027.
+    got = run(store, route=["voice=gpt-4o-mini"])
+    expect(got, "voice", 0.008, 0.00021 + 0.00027, affected=2, na=1)
+
+
+def test_caps_leave_a_call_with_modality_parts_as_it_is(store):
+    # Output cap 50: v1 100 -> 50: 2,500 + 500 = 3,000 -> $0.003. v2's counts hold 400 audio tokens;
+    # which part a cap would cut is unknown: unchanged ($0.0045), not applicable.
+    got = run(store, cap_output=["voice=50"])
+    expect(got, "voice", 0.008, 0.003 + 0.0045, affected=1, na=1)

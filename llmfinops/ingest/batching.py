@@ -16,10 +16,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from llmfinops import sqlfiles
 from llmfinops.ingest.context import FileProgress, ReadContext, with_file
-from llmfinops.ingest.sources import CHUNK_BYTES, SourceFile, line_chunks
+from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, line_chunks
 
 SMALL_FILE_BYTES = 8 * 1024 * 1024
+# Small files DuckDB reads itself are staged this many bytes at a time (the lines stream through
+# the query; its materialized CTEs hold a few small fields per line).
+DIRECT_GROUP_BYTES = 64 * 1024 * 1024
+# Whether DuckDB may read small files itself (tests turn it off to compare with the Python reader).
+DIRECT_READ = True
 
 
 def batchable(ingester: Any, src: SourceFile) -> bool:
@@ -29,31 +35,60 @@ def batchable(ingester: Any, src: SourceFile) -> bool:
 
 class SmallFiles:
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, staging: Path, on_bytes: Callable[[int], None]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        staging: Path,
+        on_bytes: Callable[[int], None],
+        limits: LineLimits | None = None,
     ) -> None:
         self._con = con
+        self._limits = limits or LineLimits()
         self._staging = staging
         self._on_bytes = on_bytes
         self._pending: list[pa.Table] = []
         self._bytes = 0
         self._ingester: Any = None
         self._first_seq = 0
+        # files DuckDB may read itself, per ingester: (file, file_seq, progress filled at flush)
+        self._direct: dict[Any, list[tuple[SourceFile, int, FileProgress]]] = {}
 
     def add(self, src: SourceFile, seq: int, ingester: Any) -> FileProgress:
-        """Read a whole small file into the batch; returns how far it was read."""
+        """Take a whole small file into the batch; returns how far it was read (for a file DuckDB
+        reads itself, the object is filled in by :meth:`flush`)."""
+        if DIRECT_READ and hasattr(ingester, "stage_text_lines"):
+            read = FileProgress()
+            self._direct.setdefault(ingester, []).append((src, seq, read))
+            return read
+        return self._add_lines(src, seq, ingester)
+
+    def _add_lines(self, src: SourceFile, seq: int, ingester: Any) -> FileProgress:
+        """Read a whole small file into the batch of lines read in Python."""
         if self._pending and (ingester is not self._ingester or self._bytes + src.size > CHUNK_BYTES):
-            self.flush()
+            self._flush_lines()
         if not self._pending:
             self._ingester, self._first_seq = ingester, seq
         read = FileProgress()
-        for chunk in line_chunks(src.path):
+        rejects: list[tuple[int, str]] = []
+        for chunk in line_chunks(src.path, limits=self._limits):
             self._pending.append(with_file(chunk.lines, src.name, seq))
+            rejects.extend(chunk.rejects)
             read = FileProgress(bytes_read=chunk.end_offset, lines_read=chunk.last_line)
+        if rejects:  # rare: staged for this file alone
+            ReadContext(
+                con=self._con, staging_dir=self._staging, file_seq=seq, source=ingester.name
+            ).stage_rejects(src.name, rejects)
         self._bytes += src.size
         self._on_bytes(src.size)
         return read
 
     def flush(self) -> None:
+        """Stage everything taken so far."""
+        for ingester, files in self._direct.items():
+            self._flush_direct(ingester, files)
+        self._direct = {}
+        self._flush_lines()
+
+    def _flush_lines(self) -> None:
         if not self._pending:
             return
         ctx = ReadContext(
@@ -61,3 +96,57 @@ class SmallFiles:
         )
         self._ingester.stage_lines(pa.concat_tables(self._pending), ctx)
         self._pending, self._bytes = [], 0
+
+    def _flush_direct(self, ingester: Any, files: list[tuple[SourceFile, int, FileProgress]]) -> None:
+        """DuckDB splits plain files into lines itself, many files per query and in parallel (the
+        Python reader cost more than the parsing); the others take the Python reader."""
+        group: list[tuple[SourceFile, int, FileProgress]] = []
+        size = 0
+        for item in files:
+            if group and size + item[0].size > DIRECT_GROUP_BYTES:
+                self._stage_direct(ingester, group)
+                group, size = [], 0
+            group.append(item)
+            size += item[0].size
+        if group:
+            self._stage_direct(ingester, group)
+
+    def _stage_direct(self, ingester: Any, group: list[tuple[SourceFile, int, FileProgress]]) -> None:
+        files = pa.table(
+            {"path": [src.name for src, _, _ in group], "file_seq": [seq for _, seq, _ in group]},
+            schema=pa.schema([("path", pa.string()), ("file_seq", pa.int64())]),
+        )
+        con = self._con
+        con.register("text_files", files)
+        try:
+            con.execute("SET VARIABLE text_paths = $p", {"p": files.column("path").to_pylist()})
+            con.execute("SET VARIABLE text_max_line_bytes = $n", {"n": self._limits.max_line_bytes})
+            con.execute("SET VARIABLE text_max_depth = $n", {"n": self._limits.max_depth})
+            con.execute(sqlfiles.load("lines_from_text_files"))
+            found = con.execute(
+                "SELECT source_file, max(line_no), bool_or(measure) FROM lines GROUP BY source_file"
+            ).fetchall()
+            lines_in = {name: int(n) for name, n, measure in found if not measure}
+            if len(lines_in) < len(found):
+                con.execute("SET VARIABLE text_paths = $p", {"p": list(lines_in)})
+            if lines_in:
+                ctx = ReadContext(
+                    con=con,
+                    staging_dir=self._staging,
+                    file_seq=group[0][1],
+                    source=ingester.name,
+                    kind="d",  # a batch read by Python may start with the same file_seq
+                )
+                ingester.stage_text_lines(ctx)
+        finally:
+            con.execute("DROP VIEW IF EXISTS lines")
+            con.unregister("text_files")
+        for src, seq, read in group:
+            if src.name in lines_in:
+                read.bytes_read, read.lines_read = src.size, lines_in[src.name]
+                self._on_bytes(src.size)
+            elif src.size == 0:
+                read.bytes_read, read.lines_read = 0, 0
+            else:  # not plain: the Python reader
+                got = self._add_lines(src, seq, ingester)
+                read.bytes_read, read.lines_read = got.bytes_read, got.lines_read

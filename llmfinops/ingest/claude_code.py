@@ -53,6 +53,10 @@ class ClaudeCodeIngester:
         """Stage lines of one or more session files (``lines`` carries each line's file)."""
         ctx.stage_chunks(sqlfiles.load("ingest_claude_code"), [lines], {})
 
+    def stage_text_lines(self, ctx: ReadContext) -> None:
+        """Stage the ``lines`` table DuckDB read from session files (see ``ingest/batching.py``)."""
+        ctx.stage(sqlfiles.load("ingest_claude_code"))
+
     def read(self, src: SourceFile, ctx: ReadContext) -> None:
         sql = sqlfiles.load("ingest_claude_code")
         ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), {})

@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops import schema, sqlfiles
-from llmfinops.ingest.sources import LineChunk, SourceFile, line_chunks
+from llmfinops.ingest.sources import LineChunk, LineLimits, SourceFile, line_chunks
 from llmfinops.schema import SchemaMismatch
 
 # Columns a staged query returns: where the record was, why it is unusable (NULL if usable),
@@ -51,19 +51,48 @@ class ReadContext:
     start_line: int = 0
     on_bytes: Callable[[int], None] | None = None
     progress: FileProgress = field(default_factory=FileProgress)
+    limits: LineLimits = field(default_factory=LineLimits)
+    # names this context's staging files (f<seq>-<kind><n>.parquet): contexts that may share a
+    # file_seq (a batch read by DuckDB, one by Python, a file's rejects) use different kinds
+    kind: str = "p"
     _parts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def lines(self, src: SourceFile) -> Iterator[LineChunk]:
-        """The file's lines in bounded Arrow chunks, from where the last run stopped."""
+        """The file's lines in bounded Arrow chunks, from where the last run stopped.
+
+        Lines the reader rejects (over the size or depth limit, a broken gzip stream) come as
+        empty lines and are staged to the quarantine here, with their line number and reason.
+        """
         previous = self.start_offset
-        for chunk in line_chunks(src.path, start_offset=self.start_offset, start_line=self.start_line):
+        rejects: list[tuple[int, str]] = []
+        chunks = line_chunks(
+            src.path, start_offset=self.start_offset, start_line=self.start_line, limits=self.limits
+        )
+        for chunk in chunks:
+            rejects.extend(chunk.rejects)
             yield replace(chunk, lines=with_file(chunk.lines, src.name, self.file_seq))
             self.progress.bytes_read = chunk.end_offset
             self.progress.lines_read = chunk.last_line
             if self.on_bytes:
                 self.on_bytes(chunk.end_offset - previous)
             previous = chunk.end_offset
+        self.stage_rejects(src.name, rejects)
+
+    def stage_rejects(self, source_file: str, rejects: list[tuple[int, str]]) -> None:
+        """Quarantine rows for lines the reader rejected before any ingester saw them."""
+        if not rejects:
+            return
+        table = pa.table(
+            {"line_no": [n for n, _ in rejects], "why": [why for _, why in rejects]},
+            schema=pa.schema([("line_no", pa.int64()), ("why", pa.string())]),
+        )
+        cursor = self.con.cursor()  # its own `lines`: an ingester may have one on self.con
+        try:
+            cursor.register("lines", table)
+            self.stage(sqlfiles.load("ingest_rejects"), {"source_file": source_file}, con=cursor, kind="r")
+        finally:
+            cursor.close()
 
     def finish_without_lines(self, src: SourceFile) -> None:
         """For whole-file formats (CSV, Parquet, JSON documents): the file was read entirely."""
@@ -72,9 +101,18 @@ class ReadContext:
             self.on_bytes(src.size)
 
     def stage(
-        self, sql: str, params: dict[str, Any] | None = None, *, con: duckdb.DuckDBPyConnection | None = None
+        self,
+        sql: str,
+        params: dict[str, Any] | None = None,
+        *,
+        con: duckdb.DuckDBPyConnection | None = None,
+        kind: str | None = None,
     ) -> int:
-        """Run an ingester's query and append its rows to the staging area; returns the row count."""
+        """Run an ingester's query and append its rows to the staging area; returns the row count.
+
+        ``kind`` overrides the context's for the staging file's name: the reader's rejects use
+        their own, so they never overwrite rows staged for the same file sequence number.
+        """
         con = con or self.con
         params = {**(params or {}), "source": self.source}
         params = sqlfiles.bind(sql, params)
@@ -83,7 +121,7 @@ class ReadContext:
         with self._lock:
             self._parts += 1
             part = self._parts
-        target = self.staging_dir / f"f{self.file_seq:06d}-p{part:06d}.parquet"
+        target = self.staging_dir / f"f{self.file_seq:06d}-{kind or self.kind}{part:06d}.parquet"
         described = {r[0] for r in rel_columns}
         cols = ", ".join(
             [

@@ -47,13 +47,13 @@ def first_record(head: bytes) -> dict[str, Any] | None:
             if line.strip():
                 return _as_object(line)
         return None
-    with contextlib.suppress(ValueError):
+    with contextlib.suppress(ValueError, RecursionError):
         value, _ = json.JSONDecoder().raw_decode(text)
         if isinstance(value, list) and value and isinstance(value[0], dict):
             return value[0]
         return value if isinstance(value, dict) else None
     if text.startswith("["):  # an array longer than the head: its first element may still be whole
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             value, _ = json.JSONDecoder().raw_decode(text[1:].lstrip())
             return value if isinstance(value, dict) else None
     return None
@@ -114,7 +114,7 @@ def _with_documents(src: SourceFile, ctx: ReadContext, stage: Callable[[], objec
 def _as_object(line: str) -> dict[str, Any] | None:
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # Python's parser recurses once per nesting level
         return None
     return value if isinstance(value, dict) else None
 

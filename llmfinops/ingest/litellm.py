@@ -44,7 +44,12 @@ class LiteLLMIngester:
             return
         ctx.con.execute(
             sqlfiles.load("lines_from_csv"),
-            {"path": src.name, "source_file": src.name, "file_seq": ctx.file_seq},
+            {
+                "path": src.name,
+                "source_file": src.name,
+                "file_seq": ctx.file_seq,
+                "encoding": "utf-16" if src.utf16 else "utf-8",
+            },
         )
         try:
             ctx.stage(sql, params)

@@ -65,7 +65,9 @@ class NativeIngester:
             ctx.stage_chunks(sql, (chunk.lines for chunk in ctx.lines(src)), {}, _tag_fields)
             return
         # Whole-file formats: each row becomes one JSON object with the header's names.
-        file_params = {"path": src.name, "source_file": src.name, "file_seq": ctx.file_seq}
+        file_params: dict[str, object] = {"path": src.name, "source_file": src.name, "file_seq": ctx.file_seq}
+        if kind == "csv":
+            file_params["encoding"] = "utf-16" if src.utf16 else "utf-8"
         ctx.con.execute(
             sqlfiles.load("lines_from_csv" if kind == "csv" else "lines_from_parquet"), file_params
         )

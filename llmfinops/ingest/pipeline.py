@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,8 @@ from llmfinops.errors import InputError
 from llmfinops.ingest import registry
 from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
-from llmfinops.ingest.sources import SourceFile, discover
-from llmfinops.pricing import catalog as price_catalog
+from llmfinops.ingest.sources import LineLimits, SourceFile, discover
+from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.store import catalog as store_catalog
 from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, Warehouse
@@ -100,19 +102,27 @@ def ingest_paths(
     explicit = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_file()}
     forced = registry.get(source) if source else None
     summary = IngestSummary()
-    plan: list[tuple[SourceFile, registry.Ingester]] = []
-    for src in files:
-        ingester = forced or registry.detect(src)
-        if ingester is None:
-            if src.path in explicit:
-                raise InputError(
-                    f"{src.path}: not a format llmfinops reads (try --source; see `llmfinops sources`)"
-                )
-            summary.files_unrecognised.append(src.name)
-            continue
-        plan.append((src, ingester))
-
     with wh.writer_lock():
+        manifest = _read_manifest(wh.current_generation())
+        plan: list[tuple[SourceFile, registry.Ingester]] = []
+        for src in files:
+            prior = manifest.get(src.name)
+            if prior and not full and prior["size"] == src.size and prior["mtime_ns"] == src.mtime_ns:
+                summary.files_unchanged += 1  # not even sniffed: re-ingesting a folder is a no-op
+                continue
+            ingester = forced or registry.detect(src)
+            if ingester is None:
+                if src.path in explicit:
+                    raise InputError(
+                        f"{src.path}: not a format llmfinops reads (try --source; see `llmfinops sources`)"
+                    )
+                summary.files_unrecognised.append(src.name)
+                continue
+            plan.append((src, ingester))
+        if not plan:
+            return summary
+        # Pricing needs genai-prices' catalog (~0.3 s of imports): loaded while the files are read.
+        threading.Thread(target=import_module, args=("llmfinops.pricing.catalog",), daemon=True).start()
         run_id = new_run_id()
         staging = wh.staging_dir / run_id
         staging.mkdir(parents=True)
@@ -161,29 +171,27 @@ def _ingest_locked(
             progress(min(done, total_bytes), total_bytes)
 
     new_manifest = dict(manifest)
-    small = SmallFiles(con, staging, on_bytes)
+    limits = LineLimits(max_line_mb=config.max_line_mb, max_depth=config.max_depth)
+    small = SmallFiles(con, staging, on_bytes, limits)
+    batched: list[tuple[SourceFile, str, FileProgress]] = []
     for seq, (src, ingester) in enumerate(plan):
         prior = manifest.get(src.name)
         start_offset, start_line = 0, 0
         if prior and not full:
-            if prior["size"] == src.size and prior["mtime_ns"] == src.mtime_ns:
-                summary.files_unchanged += 1
-                on_bytes(src.size)
-                continue
             grown = (
                 ingester.resumable
                 and prior["source"] == ingester.name
                 and src.size > prior["size"]
-                and not src.compressed
+                and src.seekable
                 and prior["head_hash"] == src.head_hash(prior["size"])
             )
             if grown:
                 start_offset, start_line = prior["bytes_read"], prior["lines_read"]
                 on_bytes(start_offset)
         if start_offset == 0 and batchable(ingester, src):
-            read = small.add(src, seq, ingester)
+            # how far it was read is known once the batch is staged (small.flush below)
+            batched.append((src, ingester.name, small.add(src, seq, ingester)))
             summary.files_read += 1
-            new_manifest[src.name] = _manifest_row(src, ingester.name, read)
             continue
         ctx = ReadContext(
             con=con,
@@ -194,6 +202,7 @@ def _ingest_locked(
             start_line=start_line,
             on_bytes=on_bytes,
             progress=FileProgress(bytes_read=start_offset, lines_read=start_line),
+            limits=limits,
         )
         ingester.read(src, ctx)
         summary.files_read += 1
@@ -201,6 +210,8 @@ def _ingest_locked(
             summary.aggregate_rows[name] = summary.aggregate_rows.get(name, 0) + n
         new_manifest[src.name] = _manifest_row(src, ingester.name, ctx.progress)
     small.flush()
+    for src, name, read in batched:
+        new_manifest[src.name] = _manifest_row(src, name, read)
 
     staged_files = sorted(str(p) for p in staging.glob("f*.parquet"))
     # Views cannot hold bound parameters; the globs are our own staging paths.
@@ -271,8 +282,9 @@ def _commit(
         con.execute(f"CREATE TEMP TABLE run_duplicates AS {sqlfiles.load('ingest_duplicates')}")
         con.execute(f"CREATE TEMP VIEW prepared AS {sqlfiles.load('ingest_prepare')}")
         pairs = _model_pairs(con, current)
-        prices = price_catalog.build_price_table(pairs, config)
+        prices = _price_catalog().build_price_table(pairs, config)
         con.register("price_table", prices)
+        con.register("modifier_rows", price_modifiers.modifier_table(pairs, config.modifiers))
         # --full: a call read again replaces its stored copy (still one row per call_id), so what a
         # newer release reads (new columns, corrected rules) reaches the days stored before it
         keep = "NOT dup_in_run" if replace else "NOT dup_in_run AND NOT dup_in_store"
@@ -368,7 +380,7 @@ def _register_dimensions(con: duckdb.DuckDBPyConnection, config: Config) -> None
             schema=pa.schema([("feature", pa.string()), ("team", pa.string())]),
         ),
     )
-    con.register("batch_discounts", price_catalog.batch_discount_table(config))
+    con.register("batch_discounts", _price_catalog().batch_discount_table(config))
     if config.users_file is not None:
         if not config.users_file.is_file():
             raise InputError(f"users file not found: {config.users_file}")
@@ -408,11 +420,16 @@ def _stale_rows(wh: Warehouse, config: Config) -> int:
         row = con.execute(
             "SELECT count(*) FROM read_parquet($f) WHERE price_version IS DISTINCT FROM $v "
             "AND cost_source IN ('catalog', 'override', 'unpriced')",
-            {"f": files, "v": price_catalog.price_version(config)},
+            {"f": files, "v": _price_catalog().price_version(config)},
         ).fetchall()
     finally:
         con.close()
     return int(row[0][0])
+
+
+def _price_catalog() -> Any:
+    """llmfinops.pricing.catalog, whose import ingest_paths started in the background."""
+    return import_module("llmfinops.pricing.catalog")
 
 
 def _q(path: Path) -> str:

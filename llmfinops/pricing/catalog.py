@@ -27,7 +27,7 @@ from genai_prices import __version__ as catalog_version
 from genai_prices import data_snapshot, types
 
 from llmfinops.config import Config, ModelPrice
-from llmfinops.pricing import gaps
+from llmfinops.pricing import gaps, modifiers
 from llmfinops.pricing.tiers import base_model, tier_for
 
 CATALOG = f"genai-prices {catalog_version}"
@@ -69,6 +69,14 @@ UNIT_PRICE_FIELDS = (
     "web_searches_kcount",
     "requests_kcount",
 )
+# Price modifiers the catalog may carry its own prices for (genai-prices price_variants):
+# our key -> the variant's `when`. A call's key comes from its service_tier / batch columns.
+VARIANTS: dict[str, dict[str, str]] = {
+    "service_tier=flex": {"service_tier": "flex"},
+    "service_tier=priority": {"service_tier": "priority"},
+    "batch": {"processing": "batch"},
+}
+
 PRICE_FIELDS = (
     "input_mtok",
     "cache_read_mtok",
@@ -86,6 +94,8 @@ PRICE_TABLE_SCHEMA = pa.schema(
         ("valid_until", pa.timestamp("us", tz="UTC")),
         ("tod_from", pa.time64("us")),
         ("tod_until", pa.time64("us")),
+        ("variant", pa.string()),
+        ("variant_priced", pa.bool_()),
         ("band_min_input", pa.int64()),
         ("band_max_input", pa.int64()),
         *[(f, pa.float64()) for f in PRICE_FIELDS],
@@ -128,6 +138,10 @@ class PriceRow:
     catalog_model_id: str | None
     model_tier: str | None
     price_version: str
+    # the price modifier this row prices (VARIANTS key; None = standard) and whether the catalog
+    # has its own price for it (else the row repeats the standard price for the join)
+    variant: str | None = None
+    variant_priced: bool = False
 
 
 def batch_discount_table(config: Config) -> pa.Table:
@@ -139,7 +153,7 @@ def batch_discount_table(config: Config) -> pa.Table:
 
 
 def price_version(config: Config) -> str:
-    return f"{CATALOG}; overrides {config.pricing_fingerprint()}"
+    return f"{CATALOG}; modifiers {modifiers.version()}; overrides {config.pricing_fingerprint()}"
 
 
 def build_price_table(pairs: Iterable[tuple[str | None, str]], config: Config) -> pa.Table:
@@ -165,8 +179,46 @@ def price_rows(provider: str | None, model: str, config: Config) -> list[PriceRo
     if not rows:
         # Unknown to catalog and config: stored unpriced, but keep its tier if the mapping names it.
         tier = tier_for(model, None, config.tier_patterns)
-        return [_row(provider, model, {}, "unpriced", tier, version)]
-    return rows
+        rows = [_row(provider, model, {}, "unpriced", tier, version)]
+    # every variant key gets rows, so a call with a modifier always finds one: the catalog's own
+    # variant price where it has one, else the standard price with variant_priced = False
+    priced = {(r.variant, r.valid_from, r.tod_from, r.band_min_input) for r in rows if r.variant}
+    standard = [r for r in rows if r.variant is None]
+    for key in VARIANTS:
+        for r in standard:
+            if (key, r.valid_from, r.tod_from, r.band_min_input) not in priced:
+                rows.append(replace(r, variant=key, variant_priced=False))
+    return _merged(rows)
+
+
+def _merged(rows: list[PriceRow]) -> list[PriceRow]:
+    """Consecutive periods with the same prices as one row: a variant's start date cuts every
+    period, but a standard price that did not change there stays one period."""
+    out: list[PriceRow] = []
+    order = sorted(
+        rows,
+        key=lambda r: (
+            r.variant or "",
+            r.tod_from or time(0),
+            r.band_min_input,
+            r.valid_from or datetime.min.replace(tzinfo=UTC),
+        ),
+    )
+    for r in order:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and (last.variant, last.tod_from, last.tod_until, last.band_min_input, last.band_max_input)
+            == (r.variant, r.tod_from, r.tod_until, r.band_min_input, r.band_max_input)
+            and last.valid_until is not None
+            and last.valid_until == r.valid_from
+            and replace(last, valid_from=None, valid_until=None)
+            == replace(r, valid_from=None, valid_until=None)
+        ):
+            out[-1] = replace(last, valid_until=r.valid_until)
+        else:
+            out.append(r)
+    return out
 
 
 def resolve(provider: str | None, model: str) -> tuple[types.Provider, types.ModelInfo] | None:
@@ -197,50 +249,97 @@ def _catalog_rows(
     discount = config.discounts.get((provider or gp_provider.id).lower(), 0.0)
     source = "override" if discount else "catalog"
     rows: list[PriceRow] = []
-    for valid_from, valid_until, tod_from, tod_until, price in periods:
-        price = gaps.fill(gp_provider.id, info.id, price, model)
-        for band_min, band_max, values in _bands(price):
-            tier = tier_for(model, values["input_mtok"], config.tier_patterns)
-            rows.append(
-                PriceRow(
-                    provider=provider,
-                    model=model,
-                    valid_from=valid_from,
-                    valid_until=valid_until,
-                    tod_from=tod_from,
-                    tod_until=tod_until,
-                    band_min_input=band_min,
-                    band_max_input=band_max,
-                    **values,
-                    discount=discount,
-                    price_source=source,
-                    catalog_model_id=info.id,
-                    model_tier=tier,
-                    price_version=version,
+    for valid_from, valid_until, tod_from, tod_until, price, variants in periods:
+        for key, variant_price in [(None, price), *variants.items()]:
+            rows.extend(
+                _period_rows(
+                    provider,
+                    model,
+                    info,
+                    gp_provider,
+                    config,
+                    version,
+                    discount,
+                    source,
+                    (valid_from, valid_until, tod_from, tod_until),
+                    key,
+                    variant_price,
                 )
             )
     return rows
 
 
+def _period_rows(
+    provider: str | None,
+    model: str,
+    info: types.ModelInfo,
+    gp_provider: types.Provider,
+    config: Config,
+    version: str,
+    discount: float,
+    source: str,
+    window: tuple[datetime | None, datetime | None, time | None, time | None],
+    variant: str | None,
+    price: types.ModelPrice,
+) -> list[PriceRow]:
+    valid_from, valid_until, tod_from, tod_until = window
+    rows: list[PriceRow] = []
+    price = gaps.fill(gp_provider.id, info.id, price, model)
+    for band_min, band_max, values in _bands(price):
+        tier = tier_for(model, values["input_mtok"], config.tier_patterns)
+        rows.append(
+            PriceRow(
+                provider=provider,
+                model=model,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                tod_from=tod_from,
+                tod_until=tod_until,
+                band_min_input=band_min,
+                band_max_input=band_max,
+                **values,
+                discount=discount,
+                price_source=source,
+                catalog_model_id=info.id,
+                model_tier=tier,
+                price_version=version,
+                variant=variant,
+                variant_priced=variant is not None,
+            )
+        )
+    return rows
+
+
 def _price_periods(
     info: types.ModelInfo,
-) -> list[tuple[datetime | None, datetime | None, time | None, time | None, types.ModelPrice]]:
+) -> list[
+    tuple[
+        datetime | None,
+        datetime | None,
+        time | None,
+        time | None,
+        types.ModelPrice,
+        dict[str, types.ModelPrice],
+    ]
+]:
     """The model's prices as [from, until) date periods, each cut into [tod_from, tod_until) UTC
-    times of day where the catalog has time-of-day prices (e.g. DeepSeek's windows).
+    times of day where the catalog has time-of-day prices (e.g. DeepSeek's windows), with the
+    catalog's own price for each modifier (VARIANTS) active in that slice.
 
     Which price holds in each (period, time slice) is asked of genai-prices itself
     (``ModelInfo.get_prices`` at the slice's start), so its precedence rules are followed exactly.
     """
-    if isinstance(info.prices, types.ModelPrice):
-        return [(None, None, None, None, info.prices)]
     starts: set[datetime] = set()
     cuts: set[time] = set()
-    for cond in info.prices:
+    for cond in [] if isinstance(info.prices, types.ModelPrice) else info.prices:
         constraint = cond.constraint
         if isinstance(constraint, types.StartDateConstraint):
             starts.add(_midnight(constraint.start_date))
         elif isinstance(constraint, types.TimeOfDateConstraint):
             cuts.update(_utc_time(t) for t in (constraint.start_time, constraint.end_time))
+    for pv in info.price_variants or ():
+        if isinstance(pv.constraint, types.StartDateConstraint):
+            starts.add(_midnight(pv.constraint.start_date))
     dates: list[datetime | None] = [None, *sorted(starts)]
     times: list[time | None] = [None] if not cuts else sorted(cuts | {time(0)})  # type: ignore[assignment]
     periods = []
@@ -252,7 +351,15 @@ def _price_periods(
             probe = (
                 probe_day.replace(hour=tod.hour, minute=tod.minute, second=tod.second) if tod else probe_day
             )
-            periods.append((start, until, tod, tod_until, info.get_prices(probe)))
+            variants = {
+                key: info.get_prices(probe, when)
+                for key, when in VARIANTS.items()
+                if any(
+                    v.when == when and (v.constraint is None or v.constraint.active(probe))
+                    for v in info.price_variants or ()
+                )
+            }
+            periods.append((start, until, tod, tod_until, info.get_prices(probe), variants))
     return periods
 
 
@@ -325,7 +432,7 @@ def _row(
         tod_until=None,
         band_min_input=-1,
         band_max_input=None,
-        **{f: prices.get(f) for f in PRICE_FIELDS},
+        **{f: prices.get(f) for f in PRICE_FIELDS},  # type: ignore[arg-type]
         discount=0.0,
         price_source=source,
         catalog_model_id=None,

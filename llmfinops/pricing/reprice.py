@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.pricing import catalog as price_catalog
+from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.pricing.catalog import price_version
 from llmfinops.store import compat
 from llmfinops.store.layout import PRICES_FILE, Warehouse
@@ -57,6 +58,7 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
                 pairs.extend((r["provider"], r["model"]) for r in old)
             prices = price_catalog.build_price_table(pairs, config)
             con.register("price_table", prices)
+            con.register("modifier_rows", price_modifiers.modifier_table(pairs, config.modifiers))
             con.register("batch_discounts", price_catalog.batch_discount_table(config))
             con.execute(f"CREATE TEMP VIEW new_calls AS {sqlfiles.load('price_calls')}")
             before = con.execute("SELECT count(*), coalesce(sum(cost_usd), 0) FROM stored").fetchall()[0]

@@ -17,8 +17,10 @@ import hashlib
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from llmfinops import schema, sqlfiles
+from llmfinops.pricing.catalog import PRICE_TABLE_SCHEMA
 from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, Warehouse
 
@@ -52,7 +54,25 @@ def _side_view_sql(wh: Warehouse, view: str, filename: str, empty_columns: str) 
     if gen is None or not (gen / filename).exists():
         return f"CREATE OR REPLACE VIEW {view} AS SELECT {empty_columns} WHERE false"
     path = quote_literal(str(wh.calls_dir / filename))
+    if filename == PRICES_FILE:
+        # a price table written by an earlier release lacks the newer columns: NULL, as for calls
+        names = set(pq.read_schema(gen / filename).names)
+        cols = ", ".join(
+            f.name if f.name in names else f"CAST(NULL AS {_DUCK_TYPES[str(f.type)]}) AS {f.name}"
+            for f in PRICE_TABLE_SCHEMA
+        )
+        return f"CREATE OR REPLACE VIEW {view} AS SELECT {cols} FROM read_parquet({path})"
     return f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({path})"
+
+
+_DUCK_TYPES = {
+    "string": "VARCHAR",
+    "double": "DOUBLE",
+    "int64": "BIGINT",
+    "bool": "BOOLEAN",
+    "time64[us]": "TIME",
+    "timestamp[us, tz=UTC]": "TIMESTAMPTZ",
+}
 
 
 QUARANTINE_COLUMNS = (

@@ -22,6 +22,7 @@ from llmfinops.metrics.compute import name_group_column
 from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import DIMENSIONS
 from llmfinops.pricing import catalog as price_catalog
+from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.schema import CALL_COLUMNS
 from llmfinops.sqlfiles import quote_ident
 from llmfinops.whatif.scenario import SCOPE_DIMENSIONS, Scenario
@@ -34,7 +35,7 @@ _NO_TARGETS = pa.table(
         "provider": pa.array([], pa.string()),
     }
 )
-_VIEWS = ("whatif_rules", "whatif_targets", "aliases", "batch_discounts", "price_table")
+_VIEWS = ("whatif_rules", "whatif_targets", "aliases", "batch_discounts", "price_table", "modifier_rows")
 
 
 def whatif(
@@ -77,7 +78,10 @@ def whatif(
                 for dim in SCOPE_DIMENSIONS
             },
         }
-        con.register("price_table", price_catalog.build_price_table(_model_pairs(con, targets), config))
+        pairs = _model_pairs(con, targets)
+        con.register("price_table", price_catalog.build_price_table(pairs, config))
+        # the price join reads the modifier table too (a what-if call carries no modifier columns)
+        con.register("modifier_rows", price_modifiers.modifier_table(pairs, config.modifiers))
         sql = _statement(con)
         table = sqlfiles.fetch_arrow(con, sql, sqlfiles.bind(sql, params))
     finally:
@@ -117,7 +121,7 @@ _NOT_PASSED = frozenset(
     {
         "call_id", "user_id", "user_tier", "team", "feature", "task_id", "action_id", "session_id",
         "step", "status", "task_outcome", "latency_ms", "prompt_version", "source", "source_file",
-        "tags", "model_tier", "cost_source", "price_version", "day",
+        "tags", "model_tier", "cost_source", "price_version", "catalog_cost_usd", "price_flags", "day",
     }
 )  # fmt: skip
 

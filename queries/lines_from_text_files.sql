@@ -1,0 +1,42 @@
+-- Small JSON Lines files read by DuckDB itself as `lines(line_no, raw, source_file, file_seq)`:
+-- the same relation the Python reader (llmfinops/ingest/sources.py: line_chunks) builds, for
+-- the files it reads the same way. Lines split at LF; a file's last line without LF is a line;
+-- the empty string after a final LF is not.
+-- A file the caller must read with the Python reader instead, which handles each case, has no
+-- lines here (not valid UTF-8, gzip included) or a line marked `measure`: a byte-order mark, a CR
+-- (CRLF, CR-only files, CR as whitespace), or a line the reader's limits would reject or measure
+-- (over text_max_line_bytes, or over 2 * text_max_depth bytes with over that many opening brackets).
+-- A view, so the lines stream from the files into each query that reads them (a table cost as
+-- much as parsing them); it reads the files named by the variable `text_paths` (SET VARIABLE
+-- text_paths = [...], bound: a view holds no parameters) each time it is queried.
+-- Variables: text_paths (the files), text_max_line_bytes, text_max_depth. Input relation:
+-- `text_files(path, file_seq)` for those files.
+-- Output: a TEMP VIEW `lines` (line_no, raw, source_file, file_seq, measure), replaced.
+CREATE OR REPLACE TEMP VIEW lines AS
+SELECT
+    line_no,
+    raw,
+    source_file,
+    file_seq,
+    -- each check on the lines, not on the whole text: the text would be decoded once per use
+    contains(raw, chr(13))
+        OR (line_no = 1 AND starts_with(raw, chr(65279)))
+        OR strlen(raw) > getvariable('text_max_line_bytes')
+        OR (strlen(raw) > 2 * getvariable('text_max_depth')
+            AND strlen(raw) - strlen(replace(replace(raw, '{', ''), '[', '')) > getvariable('text_max_depth'))
+        AS measure
+FROM (
+    SELECT
+        unnest(generate_series(1, len(parts)))::BIGINT AS line_no,
+        unnest(parts) AS raw,
+        len(parts) AS parts_in_file,
+        filename AS source_file,
+        file_seq
+    FROM (
+        -- not UTF-8: NULL, no lines
+        SELECT b.filename, t.file_seq, string_split(TRY(decode(b.content)), chr(10)) AS parts
+        FROM read_blob(getvariable('text_paths')) AS b
+        JOIN text_files AS t ON t.path = b.filename
+    )
+)
+WHERE line_no < parts_in_file OR raw <> ''

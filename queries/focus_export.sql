@@ -133,7 +133,8 @@ priced AS (
         p.valid_from,
         p.tod_from,
         p.tod_until,
-        p.variant,
+        -- a variant with a price of its own; a tier without one was priced (and is exported) at the standard rate
+        CASE WHEN coalesce(p.variant_priced, false) THEN p.variant END AS variant,
         -- the row that priced the call (queries/price_calls.sql): its modifier variant and time slice;
         -- a variant's own price (batch, flex, priority) already is the discounted one
         CASE WHEN coalesce(p.variant_priced, false) THEN 1 WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END

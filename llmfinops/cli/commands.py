@@ -56,7 +56,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": (
         "llmfinops.cli.export_cmd",
-        "Write the period's priced calls as FinOps FOCUS 1.2 cost rows, for FinOps tools and BI.",
+        "Write the period's priced calls as FinOps FOCUS 1.3 (or 1.2) cost rows, for FinOps tools and BI.",
     ),
     "whatif": (
         "llmfinops.cli.whatif_cmd",

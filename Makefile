@@ -1,6 +1,6 @@
 # One entry point for people, the README and CI alike.
 #   make demo   set up, ingest the bundled sample, print a summary and render a report
-#   make test   set up (including headless Chromium for the report test) and run the tests
+#   make test   set up (including headless Chromium, Java 17 and the Spark/Iceberg extras) and run the tests
 #   make lint   ruff + mypy
 #   make bench  ingest and metrics benchmarks next to bare DuckDB (see benchmarks/)
 
@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 WAREHOUSE ?= llmfinops-data
 
-.PHONY: setup demo test lint bench browser focus-validator clean
+.PHONY: setup demo test lint bench browser spark focus-validator clean
 
 setup: $(VENV)/.installed
 
@@ -28,6 +28,21 @@ browser:
 	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	        || echo "warning: could not install chromium; the browser test will skip"; \
 	    else echo "warning: chromium not installed (needs root + apt-get); the browser test will skip"; fi; }
+
+# --engine spark and publish --iceberg: the [spark] and [iceberg] extras (pyspark builds from a
+# 456 MB source archive the first time, ~70 s, then pip's cache has the wheel) and Debian's Java 17
+# for the local Spark of the tests. No jar is downloaded at run time. Without root or apt the
+# Spark tests skip and say why.
+spark: $(VENV)/.spark-installed
+	@command -v java >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	        || echo "warning: could not install Java 17; the Spark tests will skip"; \
+	    else echo "warning: Java not installed (needs root + apt-get); the Spark tests will skip"; fi; }
+
+$(VENV)/.spark-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev,spark,iceberg]"
+	touch $@
 
 # The FinOps Foundation's FOCUS validator checks `llmfinops export --focus` (tests/test_focus_export.py).
 # It needs Python >= 3.12, so it gets its own venv built with the first such Python found (pyenv's,
@@ -54,7 +69,7 @@ demo: setup
 	$(BIN)/llmfinops metrics spend --by team --period 2026-W47 --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
 	$(BIN)/llmfinops report --period 2026-W47 --config examples/llmfinops.toml --warehouse $(WAREHOUSE)
 
-test: setup browser focus-validator
+test: setup browser spark focus-validator
 	$(PY) -m pytest -q
 
 lint: setup

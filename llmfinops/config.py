@@ -60,6 +60,11 @@ current directory; without one every setting has its default. Example (all keys 
     owner_team = "platform"                 # with allocation = "owner"
     adjustments = { growth = 0.05, docs = -0.10 }   # markup (+) or discount (-) per team
 
+    [publish]
+    iceberg = "sqlite:////srv/finops/iceberg.db"   # re-sync this Iceberg catalog after every ingest
+    table = "llmfinops.calls"                      # optional, namespace.table
+    data_uri = "s3://bucket/llmfinops/calls"       # optional: where readers see calls/ (synced copy)
+
     [ingest]
     max_line_mb = 16                        # a longer line is quarantined ("line over 16 MB")
     max_depth = 1000                        # a deeper-nested line is quarantined ("too deeply nested")
@@ -135,6 +140,9 @@ class Config:
     allocation: str = "proportional"
     owner_team: str | None = None
     adjustments: dict[str, float] = field(default_factory=dict)
+    publish_iceberg: str | None = None  # catalog URI re-synced after every ingest
+    publish_table: str = "llmfinops.calls"
+    publish_data_uri: str | None = None  # where the readers see calls/, when not this disk
     features: dict[str, FeatureEconomics] = field(default_factory=dict)
     alerts: tuple[AlertRule, ...] = ()
     check: CheckSettings = field(default_factory=CheckSettings)
@@ -191,6 +199,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     dims = _table(raw, "dimensions")
     budgets = _table(raw, "budgets")
     charge = _table(raw, "chargeback")
+    publish = _table(raw, "publish")
     ingest = _table(raw, "ingest")
 
     allocation = str(charge.get("allocation", "proportional"))
@@ -227,6 +236,9 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         allocation=allocation,
         owner_team=str(owner_team) if owner_team else None,
         adjustments={str(k): float(v) for k, v in charge.get("adjustments", {}).items()},
+        publish_iceberg=str(publish["iceberg"]) if publish.get("iceberg") else None,
+        publish_table=str(publish.get("table", "llmfinops.calls")),
+        publish_data_uri=str(publish["data_uri"]) if publish.get("data_uri") else None,
         features={str(name): _feature(str(name), f) for name, f in _table(raw, "features").items()},
         alerts=parse_alerts(raw.get("alerts", [])),
         check=parse_check(raw.get("check", {})),

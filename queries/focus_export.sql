@@ -8,10 +8,16 @@
 -- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it).
 --
 -- Grain: one row per UTC day x provider x model x team x feature x user_tier x token class x
--- unit price (x batch, x cost source). Token classes, each its own SKU (SkuId
--- <provider>:<model>:<class>): input (uncached), cached_input, cache_write (5-minute),
--- cache_write_1h, output (reasoning excluded), reasoning; a call whose model has no price row
--- gives one 'total' row instead (input + output tokens). Rows with 0 tokens and 0 cost are dropped.
+-- unit price (x batch, x cost source, x a gateway's upstream host, x service tier). Unit classes,
+-- each its own SKU (SkuId <provider>:<model>:<class>), split as queries/price_calls.sql prices
+-- them: input (uncached text), cached_input (text), cache_write (5-minute), cache_write_1h,
+-- output (text, reasoning excluded), reasoning; the parts billed at their own rate
+-- (schema.EXTRA_UNITS): audio_input, audio_cached_input, image_input, image_cached_input,
+-- video_input, video_cached_input, audio_output, image_output, video_output (tokens, per 1M);
+-- web_search (server-side searches) and request (a per-request fee), per 1,000 requests. A class
+-- without a price is no cost and no row (the call's price_flags name it; focus_excluded counts
+-- such calls). A call none of whose classes has a price gives one 'total' row instead (input +
+-- output tokens). Rows with 0 units and 0 cost are dropped.
 --
 -- Money. BilledCost = EffectiveCost = the calls' stored cost_usd (an estimate from app logs, not
 -- an invoice), spread over the call's token classes in proportion to their cost at the contracted
@@ -36,32 +42,45 @@
 --   ChargeDescription                VARCHAR  e.g. 'gpt-4o-mini cached input tokens (batch)'
 --   ChargeFrequency                  VARCHAR  'Usage-Based'
 --   ChargePeriodStart, ChargePeriodEnd    VARCHAR  the UTC day of the calls (end exclusive)
---   ConsumedQuantity                 DOUBLE   tokens; ConsumedUnit VARCHAR 'Tokens'
+--   ConsumedQuantity                 DOUBLE   tokens or requests; ConsumedUnit VARCHAR 'Tokens' | 'Requests'
 --   ContractedCost                   DOUBLE   ContractedUnitPrice x PricingQuantity
---   ContractedUnitPrice              DOUBLE   USD per 1M tokens after the negotiated discount
+--   ContractedUnitPrice              DOUBLE   USD per PricingUnit after the negotiated discount
 --   InvoiceId                        VARCHAR  provisional monthly invoice: '<BillingAccountId>-YYYY-MM'
 --   InvoiceIssuerName                VARCHAR  = ProviderName
 --   ListCost                         DOUBLE   ListUnitPrice x PricingQuantity
---   ListUnitPrice                    DOUBLE   published USD per 1M tokens (batch: the batch price)
+--   ListUnitPrice                    DOUBLE   published USD per PricingUnit (batch: the batch price)
 --   PricingCategory                  VARCHAR  'Standard'
---   PricingQuantity                  DOUBLE   tokens / 1,000,000; PricingUnit VARCHAR '1000000 Tokens'
+--   PricingQuantity                  DOUBLE   tokens / 1,000,000 or requests / 1,000; PricingUnit VARCHAR
+--                                             '1000000 Tokens' | '1000 Requests'
 --   ProviderName                     VARCHAR  provider display name ('Self-hosted' when none)
---   PublisherName                    VARCHAR  who made the model (Anthropic for Claude on Bedrock)
+--   PublisherName                    VARCHAR  who made the model, from its id without a gateway's vendor/
+--                                             prefix (Anthropic for Claude on Bedrock or OpenRouter)
 --   ServiceCategory                  VARCHAR  'AI and Machine Learning'; ServiceSubcategory 'Generative AI'
 --   ServiceName                      VARCHAR  'OpenAI API', 'Anthropic API', 'Gemini API', 'Amazon Bedrock', ...
 --   SkuId                            VARCHAR  '<provider>:<model>:<token class>'
 --   SkuMeter                         VARCHAR  'Input Tokens', 'Cached Input Tokens', 'Cache Write Tokens',
---                                             'Cache Write 1h Tokens', 'Output Tokens', 'Reasoning Tokens'
---   SkuPriceId                       VARCHAR  SkuId + ':standard'|':batch' [+ ':above-N-input-tokens']
---                                             [+ ':from-YYYY-MM-DD'] [+ ':as-charged' for 'total' rows]
---   SkuPriceDetails                  VARCHAR  JSON: TokenClass, Batch [, InputTokensAbove, PriceFrom]
+--                                             'Cache Write 1h Tokens', 'Output Tokens', 'Reasoning Tokens',
+--                                             'Audio Input Tokens', ... 'Video Output Tokens',
+--                                             'Web Search Requests', 'Requests'
+--   SkuPriceId                       VARCHAR  SkuId + ':standard'|':batch'|':flex'|':priority' (a tier's own
+--                                             price) [+ ':above-N-input-tokens']
+--                                             [+ ':from-YYYY-MM-DD'] [+ ':utc-HHMM-HHMM' for a time-of-day
+--                                             price] [+ ':as-charged' for 'total' rows]
+--   SkuPriceDetails                  VARCHAR  JSON: TokenClass, Batch [, InputTokensAbove, PriceFrom,
+--                                             UtcTimeFrom, UtcTimeUntil]
 --   Tags                             VARCHAR  JSON of the non-NULL team, feature, user_tier; NULL if none
 --   x_Team, x_Feature, x_UserTier    VARCHAR  attribution from the app logs (also in Tags)
 --   x_Model                          VARCHAR  model id as logged (normalised)
 --   x_TokenClass                     VARCHAR  input | cached_input | cache_write | cache_write_1h | output
---                                             | reasoning | total
+--                                             | reasoning | audio_input | ... | video_output | web_search
+--                                             | request | total
 --   x_Batch                          BOOLEAN  sent through a provider batch API
 --   x_CostSource                     VARCHAR  catalog | override | reported
+--   x_UpstreamProvider               VARCHAR  a gateway's upstream host as logged (tags['upstream_provider']),
+--                                             e.g. 'Anthropic' for OpenRouter; NULL for direct calls
+--   x_ServiceTier                    VARCHAR  the call's service tier as logged (standard | batch | flex |
+--                                             priority | ...); a tier without a price of its own is
+--                                             priced at the standard rate (price_flags says so)
 --   x_Calls                          BIGINT   calls in the row
 WITH period_calls AS (
     SELECT *
@@ -82,6 +101,9 @@ priced AS (
         c.team,
         c.feature,
         c.user_tier,
+        -- A gateway's upstream host (tags['upstream_provider']): NULL for direct calls.
+        c.tags['upstream_provider'] AS upstream,
+        c.service_tier,
         coalesce(c.batch, false) AS batch,
         c.cost_usd,
         c.cost_source,
@@ -96,12 +118,42 @@ priced AS (
         p.cache_write_mtok,
         p.cache_write_1h_mtok,
         p.output_mtok,
+        p.input_audio_mtok,
+        p.cache_audio_read_mtok,
+        p.input_image_mtok,
+        p.cache_image_read_mtok,
+        p.input_video_mtok,
+        p.output_audio_mtok,
+        p.output_image_mtok,
+        p.output_video_mtok,
+        p.web_searches_kcount,
+        p.requests_kcount,
         coalesce(p.discount, 0) AS discount,
         p.band_min_input,
         p.valid_from,
-        -- the row that priced the call (queries/price_calls.sql): its modifier variant and time slice
+        p.tod_from,
+        p.tod_until,
+        -- a variant with a price of its own; a tier without one was priced (and is exported) at the standard rate
+        CASE WHEN coalesce(p.variant_priced, false) THEN p.variant END AS variant,
+        -- the row that priced the call (queries/price_calls.sql): its modifier variant and time slice;
+        -- a variant's own price (batch, flex, priority) already is the discounted one
         CASE WHEN coalesce(p.variant_priced, false) THEN 1 WHEN c.batch THEN 1 - coalesce(b.discount, 0) ELSE 1 END
-            AS batch_factor
+            AS batch_factor,
+        -- Parts of the canonical counts billed at their own rate (schema.EXTRA_UNITS), as
+        -- queries/price_calls.sql splits them; web searches are billed on top.
+        coalesce(c.extra_units['audio_input_tokens'], 0) - coalesce(c.extra_units['audio_cached_input_tokens'], 0)
+            AS audio_in,
+        coalesce(c.extra_units['audio_cached_input_tokens'], 0) AS audio_read,
+        coalesce(c.extra_units['image_input_tokens'], 0) - coalesce(c.extra_units['image_cached_input_tokens'], 0)
+            AS image_in,
+        coalesce(c.extra_units['image_cached_input_tokens'], 0) AS image_read,
+        coalesce(c.extra_units['video_input_tokens'], 0) - coalesce(c.extra_units['video_cached_input_tokens'], 0)
+            AS video_in,
+        coalesce(c.extra_units['video_cached_input_tokens'], 0) AS video_read,
+        coalesce(c.extra_units['audio_output_tokens'], 0) AS audio_out,
+        coalesce(c.extra_units['image_output_tokens'], 0) AS image_out,
+        coalesce(c.extra_units['video_output_tokens'], 0) AS video_out,
+        coalesce(c.extra_units['web_search_requests'], 0) AS searches
     FROM period_calls AS c
     LEFT JOIN prices AS p
         ON p.model = c.model
@@ -120,42 +172,62 @@ priced AS (
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
 ),
 classes AS (
+    -- One row per priced unit class of a call; a class without a price is not cost (the call's
+    -- price_flags name it, and queries/focus_excluded.sql counts such calls).
     SELECT
         * EXCLUDE (k),
         k.token_class,
         k.tokens,
-        k.list_mtok * batch_factor AS list_unit,
-        k.list_mtok * batch_factor * (1 - discount) AS contracted_unit
+        k.per,
+        k.list_price * batch_factor AS list_unit,
+        k.list_price * batch_factor * (1 - discount) AS contracted_unit
     FROM (
         SELECT
             *,
             unnest([
-                {'token_class': 'input', 'tokens': input_tokens - cached_input_tokens - cache_write_tokens,
-                 'list_mtok': input_mtok},
-                {'token_class': 'cached_input', 'tokens': cached_input_tokens,
-                 'list_mtok': coalesce(cache_read_mtok, input_mtok)},
-                {'token_class': 'cache_write', 'tokens': cache_write_tokens - cache_write_1h_tokens,
-                 'list_mtok': coalesce(cache_write_mtok, input_mtok)},
-                {'token_class': 'cache_write_1h', 'tokens': cache_write_1h_tokens,
-                 'list_mtok': coalesce(cache_write_1h_mtok, cache_write_mtok, input_mtok)},
-                {'token_class': 'output', 'tokens': output_tokens - reasoning_tokens, 'list_mtok': output_mtok},
-                {'token_class': 'reasoning', 'tokens': reasoning_tokens, 'list_mtok': output_mtok}
+                {'token_class': 'input', 'per': 1e6, 'list_price': input_mtok,
+                 'tokens': input_tokens - cached_input_tokens - cache_write_tokens - audio_in - image_in - video_in},
+                {'token_class': 'cached_input', 'per': 1e6, 'list_price': coalesce(cache_read_mtok, input_mtok),
+                 'tokens': cached_input_tokens - audio_read - image_read - video_read},
+                {'token_class': 'cache_write', 'tokens': cache_write_tokens - cache_write_1h_tokens, 'per': 1e6,
+                 'list_price': coalesce(cache_write_mtok, input_mtok)},
+                {'token_class': 'cache_write_1h', 'tokens': cache_write_1h_tokens, 'per': 1e6,
+                 'list_price': coalesce(cache_write_1h_mtok, cache_write_mtok, input_mtok)},
+                {'token_class': 'output', 'per': 1e6, 'list_price': output_mtok,
+                 'tokens': output_tokens - reasoning_tokens - audio_out - image_out - video_out},
+                {'token_class': 'reasoning', 'tokens': reasoning_tokens, 'per': 1e6, 'list_price': output_mtok},
+                {'token_class': 'audio_input', 'tokens': audio_in, 'per': 1e6, 'list_price': input_audio_mtok},
+                {'token_class': 'audio_cached_input', 'tokens': audio_read, 'per': 1e6,
+                 'list_price': cache_audio_read_mtok},
+                {'token_class': 'image_input', 'tokens': image_in, 'per': 1e6,
+                 'list_price': coalesce(input_image_mtok, input_mtok)},
+                {'token_class': 'image_cached_input', 'tokens': image_read, 'per': 1e6,
+                 'list_price': coalesce(cache_image_read_mtok, cache_read_mtok, input_mtok)},
+                {'token_class': 'video_input', 'tokens': video_in, 'per': 1e6,
+                 'list_price': coalesce(input_video_mtok, input_mtok)},
+                {'token_class': 'video_cached_input', 'tokens': video_read, 'per': 1e6,
+                 'list_price': coalesce(cache_read_mtok, input_mtok)},
+                {'token_class': 'audio_output', 'tokens': audio_out, 'per': 1e6, 'list_price': output_audio_mtok},
+                {'token_class': 'image_output', 'tokens': image_out, 'per': 1e6, 'list_price': output_image_mtok},
+                {'token_class': 'video_output', 'tokens': video_out, 'per': 1e6, 'list_price': output_video_mtok},
+                {'token_class': 'web_search', 'tokens': searches, 'per': 1e3, 'list_price': web_searches_kcount},
+                {'token_class': 'request', 'tokens': 1, 'per': 1e3, 'list_price': requests_kcount}
             ]) AS k
         FROM priced
-        WHERE input_mtok IS NOT NULL AND output_mtok IS NOT NULL
     )
+    WHERE k.list_price IS NOT NULL
 ),
 weighted AS (
     SELECT
         *,
-        sum(tokens * contracted_unit) OVER (PARTITION BY call_id) AS call_weight
+        sum(tokens * contracted_unit / per) OVER (PARTITION BY call_id) AS call_weight
     FROM classes
 ),
 split AS (
     -- Calls whose classes carry a weight: cost_usd spread in proportion to it.
     SELECT
         * EXCLUDE (call_weight),
-        cost_usd * (tokens * contracted_unit) / call_weight AS billed
+        cost_usd * (tokens * contracted_unit / per) / call_weight AS billed
     FROM weighted
     WHERE call_weight > 0
     UNION ALL BY NAME
@@ -164,6 +236,7 @@ split AS (
         p.*,
         'total' AS token_class,
         p.input_tokens + p.output_tokens AS tokens,
+        1e6 AS per,
         CAST(NULL AS DOUBLE) AS list_unit,
         CAST(NULL AS DOUBLE) AS contracted_unit,
         p.cost_usd AS billed
@@ -178,13 +251,19 @@ grouped AS (
         team,
         feature,
         user_tier,
+        upstream,
+        service_tier,
         token_class,
         batch,
         cost_source,
         list_unit,
         contracted_unit,
+        per,
+        variant,
         band_min_input,
         valid_from,
+        tod_from,
+        tod_until,
         CAST(sum(tokens) AS DOUBLE) AS tokens,
         sum(billed) AS billed,
         count(DISTINCT call_id) AS calls
@@ -226,13 +305,27 @@ named AS (
             WHEN 'cache_write_1h' THEN 'Cache Write 1h Tokens'
             WHEN 'output' THEN 'Output Tokens'
             WHEN 'reasoning' THEN 'Reasoning Tokens'
+            WHEN 'audio_input' THEN 'Audio Input Tokens'
+            WHEN 'audio_cached_input' THEN 'Audio Cached Input Tokens'
+            WHEN 'image_input' THEN 'Image Input Tokens'
+            WHEN 'image_cached_input' THEN 'Image Cached Input Tokens'
+            WHEN 'video_input' THEN 'Video Input Tokens'
+            WHEN 'video_cached_input' THEN 'Video Cached Input Tokens'
+            WHEN 'audio_output' THEN 'Audio Output Tokens'
+            WHEN 'image_output' THEN 'Image Output Tokens'
+            WHEN 'video_output' THEN 'Video Output Tokens'
+            WHEN 'web_search' THEN 'Web Search Requests'
+            WHEN 'request' THEN 'Requests'
             ELSE 'Tokens'
         END AS meter,
         coalesce(provider, 'self-hosted') || ':' || model || ':' || token_class AS sku_id,
-        tokens / 1e6 AS pricing_quantity,
+        -- A gateway's model id names its vendor first ('anthropic/claude-haiku-4.5'): match the rest.
+        regexp_replace(model, '^[a-z0-9._-]+/', '') AS model_bare,
+        tokens / per AS pricing_quantity,
+        CASE WHEN per = 1e3 THEN 'Requests' ELSE 'Tokens' END AS unit_name,
         -- A 'total' row has no published price: its rate is what the calls cost.
-        coalesce(list_unit, billed / nullif(tokens / 1e6, 0), 0) AS list_unit_price,
-        coalesce(contracted_unit, billed / nullif(tokens / 1e6, 0), 0) AS contracted_unit_price
+        coalesce(list_unit, billed / nullif(tokens / per, 0), 0) AS list_unit_price,
+        coalesce(contracted_unit, billed / nullif(tokens / per, 0), 0) AS contracted_unit_price
     FROM grouped
 )
 SELECT
@@ -249,7 +342,7 @@ SELECT
     strftime(day + INTERVAL 1 DAY, '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodEnd,
     strftime(day, '%Y-%m-%dT%H:%M:%SZ') AS ChargePeriodStart,
     tokens AS ConsumedQuantity,
-    'Tokens' AS ConsumedUnit,
+    unit_name AS ConsumedUnit,
     contracted_unit_price * pricing_quantity AS ContractedCost,
     contracted_unit_price AS ContractedUnitPrice,
     billed AS EffectiveCost,
@@ -260,19 +353,19 @@ SELECT
     list_unit_price AS ListUnitPrice,
     'Standard' AS PricingCategory,
     pricing_quantity AS PricingQuantity,
-    '1000000 Tokens' AS PricingUnit,
+    CAST(CAST(per AS BIGINT) AS VARCHAR) || ' ' || unit_name AS PricingUnit,
     provider_name AS ProviderName,
     CASE
-        WHEN regexp_matches(model, '^(ft:)?(gpt-|o[1-9]|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
+        WHEN regexp_matches(model_bare, '^(ft:)?(gpt-|o[1-9]|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
             THEN 'OpenAI'
-        WHEN regexp_matches(model, '^claude') THEN 'Anthropic'
-        WHEN regexp_matches(model, '^(gemini|gemma)') THEN 'Google'
-        WHEN regexp_matches(model, '^(llama|meta-llama)') THEN 'Meta'
-        WHEN regexp_matches(model, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'Mistral AI'
-        WHEN regexp_matches(model, '^command') THEN 'Cohere'
-        WHEN regexp_matches(model, '^deepseek') THEN 'DeepSeek'
-        WHEN regexp_matches(model, '^grok') THEN 'xAI'
-        WHEN regexp_matches(model, '^(amazon|nova|titan)') THEN 'Amazon Web Services'
+        WHEN regexp_matches(model_bare, '^claude') THEN 'Anthropic'
+        WHEN regexp_matches(model_bare, '^(gemini|gemma)') THEN 'Google'
+        WHEN regexp_matches(model_bare, '^(llama|meta-llama)') THEN 'Meta'
+        WHEN regexp_matches(model_bare, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'Mistral AI'
+        WHEN regexp_matches(model_bare, '^command') THEN 'Cohere'
+        WHEN regexp_matches(model_bare, '^deepseek') THEN 'DeepSeek'
+        WHEN regexp_matches(model_bare, '^grok') THEN 'xAI'
+        WHEN regexp_matches(model_bare, '^(amazon|nova|titan)') THEN 'Amazon Web Services'
         ELSE provider_name
     END AS PublisherName,
     'AI and Machine Learning' AS ServiceCategory,
@@ -285,11 +378,22 @@ SELECT
         'TokenClass', token_class,
         'Batch', batch,
         'InputTokensAbove', CASE WHEN band_min_input >= 0 THEN band_min_input END,
-        'PriceFrom', strftime(valid_from, '%Y-%m-%dT%H:%M:%SZ')
+        'PriceFrom', strftime(valid_from, '%Y-%m-%dT%H:%M:%SZ'),
+        'UtcTimeFrom', CAST(tod_from AS VARCHAR)[1:5],
+        'UtcTimeUntil', CAST(tod_until AS VARCHAR)[1:5]
     )) AS VARCHAR) AS SkuPriceDetails,
-    sku_id || ':' || CASE WHEN batch THEN 'batch' ELSE 'standard' END
+    sku_id || ':' || CASE
+            WHEN batch THEN 'batch'
+            -- a service tier with a price of its own (flex, priority) is its own price
+            WHEN starts_with(variant, 'service_tier=') THEN replace(variant, 'service_tier=', '')
+            ELSE 'standard'
+        END
         || CASE WHEN band_min_input >= 0 THEN ':above-' || band_min_input || '-input-tokens' ELSE '' END
         || CASE WHEN valid_from IS NOT NULL THEN ':from-' || strftime(valid_from, '%Y-%m-%d') ELSE '' END
+        || CASE WHEN tod_from IS NOT NULL OR tod_until IS NOT NULL
+            THEN ':utc-' || coalesce(replace(CAST(tod_from AS VARCHAR)[1:5], ':', ''), '0000') || '-'
+                || coalesce(replace(CAST(tod_until AS VARCHAR)[1:5], ':', ''), '2400')
+            ELSE '' END
         || CASE WHEN list_unit IS NULL THEN ':as-charged' ELSE '' END AS SkuPriceId,
     nullif(CAST(to_json(map_from_entries(list_filter(
         [{'k': 'team', 'v': team}, {'k': 'feature', 'v': feature}, {'k': 'user_tier', 'v': user_tier}],
@@ -302,6 +406,8 @@ SELECT
     token_class AS x_TokenClass,
     batch AS x_Batch,
     cost_source AS x_CostSource,
+    upstream AS x_UpstreamProvider,
+    service_tier AS x_ServiceTier,
     calls AS x_Calls
 FROM named
 ORDER BY
@@ -311,7 +417,10 @@ ORDER BY
     x_Team NULLS LAST,
     x_Feature NULLS LAST,
     x_UserTier NULLS LAST,
-    list_position(['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning', 'total'],
-        x_TokenClass),
+    list_position(['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning',
+        'audio_input', 'audio_cached_input', 'image_input', 'image_cached_input', 'video_input', 'video_cached_input',
+        'audio_output', 'image_output', 'video_output', 'web_search', 'request', 'total'], x_TokenClass),
     SkuPriceId,
-    x_CostSource
+    x_CostSource,
+    x_UpstreamProvider NULLS FIRST,
+    x_ServiceTier NULLS FIRST

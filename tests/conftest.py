@@ -48,3 +48,24 @@ def cli(capsys):
         return code, out, err
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for every Spark test (it takes ~10 s to start).
+
+    Its session time zone is America/Los_Angeles, not UTC: the translated SQL must take UTC
+    days and ISO weeks whatever the session says.
+    """
+    from spark_support import spark_unavailable
+
+    reason = spark_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from llmfinops.spark.session import get_session
+
+    session = get_session()
+    session.conf.set("spark.sql.shuffle.partitions", "2")
+    session.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+    yield session
+    session.stop()

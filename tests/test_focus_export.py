@@ -1,4 +1,5 @@
-"""`llmfinops export --focus`: FOCUS 1.2 cost rows, checked by hand and by the FinOps Foundation's validator.
+"""`llmfinops export --focus --focus-version 1.2`: FOCUS 1.2 cost rows, checked by hand and by the
+FinOps Foundation's validator (FOCUS 1.3, the default, is in tests/test_focus13_export.py).
 
 The unit case, tests/cases/app.native_calls.focus_units.jsonl, priced by the bundled catalog
 (USD per 1M tokens: gpt-4o-mini input 0.15, cached 0.075, output 0.60; claude-haiku-4-5 input
@@ -19,16 +20,14 @@ The unit case, tests/cases/app.native_calls.focus_units.jsonl, priced by the bun
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
+from focus_validator import run_validator, sample_cost, validator
 from helpers import CASES, REPO
 
 from llmfinops import sqlfiles
@@ -53,14 +52,20 @@ TIMES = ("BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePer
 EXPECTED_FAILURES = ["InvoiceId-C-004-C"]
 
 
-def export(cli, tmp_path: Path, *args: object, name: str = "focus.csv") -> tuple[pa.Table, str]:
+def export(
+    cli,
+    tmp_path: Path,
+    *args: object,
+    name: str = "focus.csv",
+    version: tuple[str, ...] = ("--focus-version", "1.2"),
+) -> tuple[pa.Table, str]:
     logs = tmp_path / "logs"
     logs.mkdir(exist_ok=True)
     shutil.copy(UNITS, logs / UNITS.name)
     wh = tmp_path / "wh"
     assert cli("ingest", logs, "-w", wh, "-q")[0] == 0
     out = tmp_path / name
-    code, stdout, err = cli("export", "--focus", *UNIT_DAYS, "--out", out, "-w", wh, *args)
+    code, stdout, err = cli("export", "--focus", *version, *UNIT_DAYS, "--out", out, "-w", wh, *args)
     assert code == 0, err
     if out.suffix == ".parquet":
         return pq.read_table(out), stdout
@@ -89,12 +94,19 @@ def test_columns_are_focus_columns_with_focus_types(cli, tmp_path):
         "x_TokenClass",
         "x_Batch",
         "x_CostSource",
+        "x_UpstreamProvider",
+        "x_ServiceTier",
         "x_Calls",
     ]
     for name in DECIMALS:
         assert table.schema.field(name).type == pa.float64(), name
     for name in set(focus) - set(DECIMALS):
         assert table.schema.field(name).type == pa.string(), name
+    assert (
+        table.schema.field("x_UpstreamProvider").type
+        == table.schema.field("x_ServiceTier").type
+        == pa.string()
+    )
     assert (table.schema.field("x_Batch").type, table.schema.field("x_Calls").type) == (
         pa.bool_(),
         pa.int64(),
@@ -213,7 +225,9 @@ def test_bad_out_and_empty_period(cli, tmp_path):
     code, _, err = cli("export", *UNIT_DAYS, "--out", tmp_path / "f.csv", "-w", wh)
     assert code == 2 and "--focus" in err
     empty = tmp_path / "empty.csv"
-    code, _, err = cli("export", "--focus", "--period", "2025-01", "--out", empty, "-w", wh)
+    code, _, err = cli(
+        "export", "--focus", "--focus-version", "1.2", "--period", "2025-01", "--out", empty, "-w", wh
+    )
     assert code == 3 and "no priced calls" in err
     assert empty.read_text().startswith('"BilledCost","BillingAccountId"')
 
@@ -232,46 +246,6 @@ def test_header_documents_parameters_and_columns(cli, tmp_path, name):
 
 
 # --- The FinOps Foundation's validator on the bundled sample ---------------------------------
-
-
-def validator() -> Path:
-    """focus-validator from $LLMFINOPS_FOCUS_VALIDATOR or `make focus-validator`'s .venv-focus."""
-    env = os.environ.get("LLMFINOPS_FOCUS_VALIDATOR")
-    found = Path(env) if env else REPO / ".venv-focus" / "bin" / "focus-validator"
-    if found.is_file():
-        return found
-    if not python_312_candidates():
-        pytest.skip("the FOCUS validator needs Python >= 3.12 and none is installed (pyenv, python3.12, ...)")
-    pytest.fail(f"{found} is missing: run `make focus-validator` (or set LLMFINOPS_FOCUS_VALIDATOR)")
-
-
-def python_312_candidates() -> list[str]:
-    """The Pythons `make focus-validator` would try that are >= 3.12."""
-    candidates: list[str] = []
-    if shutil.which("pyenv"):
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
-        candidates += sorted(str(p) for p in Path(root).glob("versions/3.1[2-9]*/bin/python"))
-    candidates += [p for n in ("python3.12", "python3.13", "python3.14", "python3") if (p := shutil.which(n))]
-    check = "import sys; sys.exit(sys.version_info < (3, 12))"
-    return [c for c in candidates if subprocess.run([c, "-c", check], capture_output=True).returncode == 0]
-
-
-def run_validator(exe: Path, data: Path) -> tuple[dict[str, int], list[str]]:
-    """(Total/Pass/Fail/Skipped, failing rule ids). It exits 0 even when rules fail, so read its output."""
-    where = "import focus_validator, os; print(os.path.dirname(os.path.dirname(focus_validator.__file__)))"
-    site = subprocess.run(
-        [str(exe.parent / "python"), "-c", where], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    # It reads focus_validator/rules/currency_codes.csv relative to the working directory.
-    proc = subprocess.run(
-        [str(exe), "--data-file", str(data), "--validate-version", "1.2", "--block-download"],
-        capture_output=True, text=True, cwd=site, timeout=300,
-    )  # fmt: skip
-    output = proc.stdout + proc.stderr
-    m = re.search(r"Total: (\d+) \| Pass: (\d+) \| Fail: (\d+) \| Skipped: (\d+)", output)
-    assert m, f"no summary line in the validator's output:\n{output[-2000:]}"
-    counts = dict(zip(("Total", "Pass", "Fail", "Skipped"), map(int, m.groups()), strict=True))
-    return counts, re.findall(r"^❌ (\S+): FAIL", output, flags=re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -299,10 +273,11 @@ def test_sample_export_passes_the_focus_validator(cli, sample_warehouse, tmp_pat
     out = tmp_path / f"sample-focus{suffix}"
     config = REPO / "examples" / "llmfinops.toml"
     code, stdout, err = cli(
-        "export", "--focus", *SAMPLE_DAYS, "--out", out, "-w", sample_warehouse, "-c", config
-    )
+        "export", "--focus", "--focus-version", "1.2", *SAMPLE_DAYS, "--out", out, "-w", sample_warehouse,
+        "-c", config,
+    )  # fmt: skip
     assert code == 0, err
-    assert "BilledCost $442.91" in stdout  # the sample's whole priced cost
+    assert f"BilledCost {sample_cost(cli, sample_warehouse)}" in stdout  # the sample's whole priced cost
     counts, failing = run_validator(exe, out)
     assert failing == EXPECTED_FAILURES, counts
     assert counts["Fail"] == len(EXPECTED_FAILURES)

@@ -50,9 +50,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Line up billed cost (provider cost exports) with the cost app logs attribute, per day, "
         "provider, model.",
     ),
+    "publish": (
+        "llmfinops.cli.publish_cmd",
+        "Register the current day files in an Iceberg table partitioned by day(ts), without copying them.",
+    ),
     "export": (
         "llmfinops.cli.export_cmd",
-        "Write the period's priced calls as FinOps FOCUS 1.2 cost rows, for FinOps tools and BI.",
+        "Write the period's priced calls as FinOps FOCUS 1.3 (or 1.2) cost rows, for FinOps tools and BI.",
     ),
     "whatif": (
         "llmfinops.cli.whatif_cmd",

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
+from llmfinops.cli.engine_opts import Engine, EngineOpt, SparkCallsOpt, SparkMasterOpt
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.errors import QueryError
 from llmfinops.metrics.period import parse_day, resolve_period
@@ -51,6 +52,9 @@ def explain(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table for people; json or csv with raw numbers.")
     ] = "table",
+    engine: EngineOpt = Engine.duckdb,
+    spark_master: SparkMasterOpt = None,
+    spark_calls: SparkCallsOpt = None,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -60,6 +64,8 @@ def explain(
     unit price. The current period is --period or --since/--until (default: the last full ISO
     week); the base is --vs or --vs-since/--vs-until (default: the period right before). Only
     priced calls are split; unpriced calls are counted per period. Definition: docs/explain.md.
+
+    --engine spark runs the same queries/explain.sql, translated, on Spark.
 
     Example: llmfinops explain --period 2026-W47 --vs 2026-W46 --by feature
     """
@@ -87,12 +93,25 @@ def explain(
         )
     load_config(config)  # a broken config is an error here as in every command
     wh = Warehouse.at(warehouse)
-    wh.require()
-    con = connect(wh)
-    try:
-        table = explain_change(con, period=current, base=base, group_by=by, team=team)
-    finally:
-        con.close()
+    if engine is Engine.spark:
+        from llmfinops.spark import run_explain
+
+        table = run_explain(
+            None if spark_calls else wh,
+            period=current,
+            base=base,
+            group_by=by,
+            team=team,
+            master=spark_master,
+            calls_path=spark_calls,
+        )
+    else:
+        wh.require()
+        con = connect(wh)
+        try:
+            table = explain_change(con, period=current, base=base, group_by=by, team=team)
+        finally:
+            con.close()
     before = base or current.previous()
     title = f"explain · {current.label} vs {before.label} · by {by.strip().lower()}"
     if team is not None:

@@ -139,6 +139,8 @@ def reprice_cmd(warehouse: WarehouseOpt = None, config: ConfigOpt = None, quiet:
             f"${result.cost_before:,.2f} → ${result.cost_after:,.2f}; "
             f"{result.unpriced_rows:,} unpriced. Prices: {result.price_version}"
         )
+    for warning in result.warnings:
+        err_console.print(f"Warning: {warning}")
 
 
 def sources_cmd() -> None:

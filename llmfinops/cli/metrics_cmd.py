@@ -18,6 +18,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt, console
+from llmfinops.cli.engine_opts import Engine, EngineOpt, SparkCallsOpt, SparkMasterOpt
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
 from llmfinops.errors import InputError, QueryError
@@ -75,6 +76,9 @@ def metrics(
         ),
     ] = None,
     list_metrics: Annotated[bool, typer.Option("--list", "-l", help="List the metrics and exit.")] = False,
+    engine: EngineOpt = Engine.duckdb,
+    spark_master: SparkMasterOpt = None,
+    spark_calls: SparkCallsOpt = None,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -84,6 +88,8 @@ def metrics(
 
     `llmfinops metrics --list` (or `llmfinops metrics list`) names the metrics.
 
+    --engine spark runs the same SQL file, translated, on Spark (pip install 'llmfinops[spark]').
+
     Example: llmfinops metrics cost-per-task --period last-week --by team
     """
     if list_metrics or name is None or name == "list":
@@ -92,13 +98,27 @@ def metrics(
     spec = get(name)
     span = period_from_options(period, since, until, as_of)
     group_by = by or spec.default_group_by
+    cfg = load_config(config)
     wh = Warehouse.at(warehouse)
-    wh.require()
-    con = connect(wh)
-    try:
-        table = compute(con, spec.name, period=span, group_by=group_by, config=load_config(config))
-    finally:
-        con.close()
+    if engine is Engine.spark:
+        from llmfinops.spark import run_metric
+
+        table = run_metric(
+            None if spark_calls else wh,
+            spec.name,
+            period=span,
+            group_by=group_by,
+            config=cfg,
+            master=spark_master,
+            calls_path=spark_calls,
+        )
+    else:
+        wh.require()
+        con = connect(wh)
+        try:
+            table = compute(con, spec.name, period=span, group_by=group_by, config=cfg)
+        finally:
+            con.close()
     unpriced = _total(table, "unpriced_calls")  # before --limit: the note is about the whole period
     shown = limit or (TOP_SPENDERS_LIMIT if spec.name == "top-spenders" else None)
     if shown is not None:
@@ -116,6 +136,7 @@ def sql(
         Path | None, typer.Option("--file", help="Read the statement from a .sql file.", show_default=False)
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
+    engine: EngineOpt = Engine.duckdb,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -127,6 +148,11 @@ def sql(
 
     Example: llmfinops sql "SELECT feature, sum(cost_usd) AS cost FROM calls GROUP BY ALL ORDER BY cost DESC"
     """
+    if engine is Engine.spark:
+        raise QueryError(
+            "sql runs DuckDB's dialect only; on Spark, query the day files directly "
+            "(spark.read.parquet('WAREHOUSE/calls')) or use `llmfinops metrics NAME --engine spark`"
+        )
     text = _statement(query, file)
     wh = Warehouse.at(warehouse)
     wh.require()

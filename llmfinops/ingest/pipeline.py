@@ -132,6 +132,14 @@ def ingest_paths(
         finally:
             con.close()
             shutil.rmtree(wh.staging_dir, ignore_errors=True)
+        if config.publish_iceberg and wh.exists():
+            from llmfinops.iceberg import sync_after_ingest
+
+            warning = sync_after_ingest(
+                wh, config.publish_iceberg, config.publish_table, data_uri=config.publish_data_uri
+            )
+            if warning:
+                summary.warnings.append(warning)
     return summary
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pyarrow as pa
 
@@ -9,7 +11,7 @@ from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import QueryError
 from llmfinops.metrics.period import Period
-from llmfinops.metrics.registry import get
+from llmfinops.metrics.registry import MetricSpec, get
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
 FEATURE_ECONOMICS_VARIABLE = "feature_economics"
@@ -34,16 +36,36 @@ def compute(
     supplies the user tiers' revenue for cost-per-tier and the features' revenue and gates for
     inference-margin and gate-intercept; without it those figures are NULL (or no gates).
     """
+    spec, chosen = resolve(name, group_by)
+    set_variables(con, config)
+    sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
+    table = sqlfiles.run(con, spec.query, parameters(period, chosen))
+    return name_group_column(table, chosen)
+
+
+def resolve(name: str, group_by: str | None) -> tuple[MetricSpec, str]:
+    """The metric called ``name`` and the grouping to use (its default when None), checked."""
     spec = get(name)
     chosen = (group_by or spec.default_group_by).strip().lower()
     if chosen not in spec.group_bys:
         raise QueryError(
             f"{spec.name} cannot be grouped by {chosen!r}; use one of: {', '.join(spec.group_bys)}"
         )
+    return spec, chosen
+
+
+def parameters(period: Period, group_by: str) -> dict[str, Any]:
+    """The values every metric query may bind (each binds the ones it uses)."""
+    return {"since": period.since, "until": period.until, "group_by": group_by}
+
+
+def set_variables(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
+    """Every session variable a metric may read (``getvariable``), from the config.
+
+    The Spark engine calls this too, on a scratch DuckDB connection, and copies the values
+    into Spark session variables: one place decides what a variable holds.
+    """
     set_economics(con, config)
-    sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
-    table = sqlfiles.run(con, spec.query, {"since": period.since, "until": period.until, "group_by": chosen})
-    return name_group_column(table, chosen)
 
 
 def name_group_column(table: pa.Table, group_by: str) -> pa.Table:

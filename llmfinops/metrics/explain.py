@@ -7,6 +7,8 @@ checks the grouping, binds the two periods and names the key column.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pyarrow as pa
 
@@ -51,6 +53,15 @@ def explain(
     (``llmfinops.store.connect`` gives one). The six ``*_usd`` effects add up to ``change_usd``.
     ``team`` keeps only that team's calls (e.g. to split one team's change by feature).
     """
+    chosen, params = explain_parameters(period=period, base=base, group_by=group_by, team=team)
+    sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
+    return name_group_column(sqlfiles.run(con, QUERY, params), chosen)
+
+
+def explain_parameters(
+    *, period: Period, base: Period | None = None, group_by: str = "feature", team: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The grouping, checked, and the values ``explain.sql`` binds: shared by DuckDB and Spark."""
     chosen = group_by.strip().lower()
     if team == ALL_TEAMS:
         raise QueryError(f"{ALL_TEAMS!r} is not a team name")
@@ -64,7 +75,6 @@ def explain(
             f"explain cannot be grouped by {chosen!r}; use one of: {', '.join(EXPLAIN_GROUP_BYS)}"
         )
     before = base or period.previous()
-    sqlfiles.install_period_macro(con)  # a no-op on warehouse connections, which already have it
     params = {
         "since": period.since,
         "until": period.until,
@@ -73,4 +83,4 @@ def explain(
         "group_by": chosen,
         "only_team": ALL_TEAMS if team is None else team,
     }
-    return name_group_column(sqlfiles.run(con, QUERY, params), chosen)
+    return chosen, params

@@ -31,6 +31,7 @@ class RepriceSummary:
     cost_after: float
     unpriced_rows: int
     price_version: str
+    warnings: tuple[str, ...] = ()
 
 
 def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> RepriceSummary:
@@ -73,6 +74,14 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
             write_generation(wh, con, run_id="reprice", merge_existing=False, side=SideTables(prices=prices))
         finally:
             con.close()
+        warning = None
+        if config.publish_iceberg:
+            from llmfinops.iceberg import sync_after_ingest
+
+            # A repriced day keeps its file name: every file is registered again.
+            warning = sync_after_ingest(
+                wh, config.publish_iceberg, config.publish_table, full=True, data_uri=config.publish_data_uri
+            )
     return RepriceSummary(
         rows=int(before[0]),
         changed_rows=int(changed),
@@ -80,4 +89,5 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
         cost_after=float(after[0]),
         unpriced_rows=int(after[1]),
         price_version=price_version(config),
+        warnings=(warning,) if warning else (),
     )

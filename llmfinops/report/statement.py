@@ -67,13 +67,22 @@ def _totals(con: duckdb.DuckDBPyConnection, params: dict[str, Any], unattributed
     return facts
 
 
-def build_chargeback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
-    params = period_params(period)
-    team_rows = sqlfiles.run(con, "report_chargeback_teams", params).to_pylist()
-    items = [
+def chargeback_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    """The team-tagged cost of the period by (team, feature, model): what the rule weighs.
+
+    Also the input of the FOCUS split cost allocation (llmfinops/focus_allocation.py), so that
+    the export and the chargeback split by the same weights.
+    """
+    return [
         Item(r["team"], r["feature"], r["model"], r["calls"], from_sql(r["cost_usd"]))
         for r in sqlfiles.run(con, "report_chargeback_items", params).to_pylist()
     ]
+
+
+def build_chargeback(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> ReportData:
+    params = period_params(period)
+    team_rows = sqlfiles.run(con, "report_chargeback_teams", params).to_pylist()
+    items = chargeback_items(con, params)
     no_team = next((r for r in team_rows if r["team"] is None), None)
     unattributed = from_sql(no_team["cost_usd"]) if no_team else Decimal(0)
     facts = _totals(con, params, unattributed)
@@ -201,4 +210,4 @@ def _statement(allocation: Allocation) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-__all__ = ["SHARED", "build_chargeback", "has_view", "rule_text"]
+__all__ = ["SHARED", "build_chargeback", "chargeback_items", "has_view", "rule_text"]

@@ -329,3 +329,36 @@ def test_every_realworld_file_has_a_test():
     }
     assert files == {c[0] for c in CASES_TABLE}
     assert (REALWORLD / "README.md").read_text().count("| ") > 50  # the provenance table came along
+
+
+def test_ingest_summary_counts_the_runs_unpriced_and_partly_priced_calls(warehouse, tmp_path):
+    """The summary's counts come from this run's rows only, also when a touched day's stored rows
+    are rewritten beside them. Worked from the records above: vx_flex is partly priced (flex), the
+    OpenRouter record partly (audio in and out), the profile ARN unpriced; the Claude Code lines
+    carry a reported cost, so their flag ("fast") does not make them partly priced."""
+    first = ingest_paths(
+        warehouse,
+        [
+            REALWORLD / "raw_response/vx_flex.json",
+            REALWORLD / "native/nt_openrouter_cache_write.jsonl",
+            REALWORLD / "bedrock/bl_app_inference_profile.json",
+            REALWORLD / "claude_code",
+        ],
+    )
+    assert first.unpriced == {"application-inference-profile/xyz": 1}
+    assert first.partially_priced == {"anthropic/claude-4.6-sonnet-20260217": 1, "gemini-3-flash-preview": 1}
+    assert first.partial_flags == {
+        "unpriced:audio_input_tokens": 1,
+        "unpriced:audio_output_tokens": 1,
+        "unpriced:service_tier=flex": 1,
+    }
+    # the same flex response under another id, on the same day as the stored one: that day is
+    # rewritten with both, and only the new call is counted
+    again = tmp_path / "vx_flex_again.json"
+    text = (REALWORLD / "raw_response/vx_flex.json").read_text()
+    again.write_text(text.replace("T9--adqvDqL4vdIPz7X2iQ4", "T9--another-response-id"))
+    second = ingest_paths(warehouse, [again])
+    assert second.stored == 1
+    assert second.unpriced == {}
+    assert second.partially_priced == {"gemini-3-flash-preview": 1}
+    assert second.partial_flags == {"unpriced:service_tier=flex": 1}

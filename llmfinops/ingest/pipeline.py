@@ -32,6 +32,7 @@ from llmfinops.errors import InputError
 from llmfinops.ingest import registry
 from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
+from llmfinops.ingest.price_tally import PriceTally
 from llmfinops.ingest.sources import LineLimits, SourceFile, discover
 from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.store import catalog as store_catalog
@@ -271,6 +272,8 @@ def _commit(
     if notice:
         summary.warnings.append(notice)
     _register_dimensions(con, config)
+    tally = PriceTally()
+    days: list[str] | None = None
     if not staged:
         con.execute(f"CREATE TEMP VIEW new_calls AS {schema.empty_calls_sql()}")
         prices = None
@@ -306,6 +309,8 @@ def _commit(
         )
         quarantine = "new_quarantine"
         _count(con, summary, replace=replace)
+        # a call's day is its ts's: read from the unpriced rows, the priced view is run once
+        days = [str(r[0]) for r in con.execute("SELECT DISTINCT CAST(ts AS DATE) FROM unpriced").fetchall()]
 
     files_table = pa.Table.from_pylist(list(manifest.values()), schema=FILES_SCHEMA)
     summary.generation = write_generation(
@@ -316,7 +321,12 @@ def _commit(
             prices=prices, files=files_table, quarantine_relation=quarantine, aggregates=aggregates or {}
         ),
         replace_ids=replace and staged,
+        days=days,
+        on_new_rows=tally.add,
     )
+    counted = tally.ordered()
+    summary.unpriced, summary.partially_priced = counted.unpriced, counted.partially_priced
+    summary.partial_flags = counted.partial_flags
     summary.stale_priced_rows = _stale_rows(wh, config)
     if summary.stale_priced_rows:
         summary.warnings.append(
@@ -350,18 +360,6 @@ def _count(con: duckdb.DuckDBPyConnection, summary: IngestSummary, *, replace: b
     summary.records_read = usable + summary.quarantined_total
     summary.duplicates = dups
     summary.stored = usable - dups
-    # one pass over the priced view for both counts (each pass prices the run again)
-    flagged = con.execute(
-        "SELECT coalesce(model, '(none)'), cost_source = 'unpriced', price_flags, count(*) FROM new_calls "
-        "WHERE cost_source = 'unpriced' OR (cost_source IN ('catalog', 'override') AND len(price_flags) > 0) "
-        "GROUP BY ALL ORDER BY count(*) DESC, 1"
-    ).fetchall()
-    for model, unpriced, flags, n in flagged:
-        target = summary.unpriced if unpriced else summary.partially_priced
-        target[str(model)] = target.get(str(model), 0) + int(n)
-        if not unpriced:
-            for flag in flags:
-                summary.partial_flags[flag] = summary.partial_flags.get(flag, 0) + int(n)
 
 
 def _model_pairs(con: duckdb.DuckDBPyConnection, current: Path | None) -> list[tuple[str | None, str]]:

@@ -22,7 +22,9 @@ from llmfinops.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 64 * 1024
-CHUNK_BYTES = 32 * 1024 * 1024
+# Each chunk is one staging query, planned anew (~0.1 s for the native query): 64 MB chunks
+# halve that planning against 32 MB for some 100 MB more peak memory with two workers.
+CHUNK_BYTES = 64 * 1024 * 1024
 _SKIP_NAMES = {".DS_Store"}
 
 

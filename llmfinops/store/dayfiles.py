@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,8 +38,12 @@ def write_days(
     run_id: str,
     *,
     days: int,
+    on_new_rows: Callable[[pa.RecordBatch], None] | None = None,
 ) -> None:
-    """Stream ``source`` (a query over calls plus ``day``) into one Parquet file per day.
+    """Stream ``source`` (a query over calls plus ``day`` and ``of_run``) into one Parquet file per day.
+
+    ``on_new_rows`` is handed the rows whose ``of_run`` is true, batch by batch, before they are
+    written.
 
     DuckDB streams Arrow batches, each is cut by day, and a day's rows are written as a row
     group once ``rows_per_group`` have gathered. Memory stays bounded however many days a run
@@ -48,7 +53,7 @@ def write_days(
     """
     rows_per_group = max(MIN_ROW_GROUP, min(MAX_ROW_GROUP, BUFFERED_ROWS // max(days, 1)))
     reader = con.sql(f"SELECT * FROM ({source})", params=params).to_arrow_reader(READ_BATCH_ROWS)
-    file_schema = reader.schema.remove(reader.schema.get_field_index("day"))
+    file_schema = pa.schema([f for f in reader.schema if f.name not in ("day", "of_run")])
     files = _DayFiles(building, run_id, file_schema, rows_per_group)
     pending: dict[object, list[pa.RecordBatch]] = {}
     pending_rows: dict[object, int] = {}
@@ -65,6 +70,9 @@ def write_days(
 
         try:
             for batch in reader:
+                if on_new_rows is not None:
+                    on_new_rows(batch.filter(batch.column("of_run")))
+                batch = batch.drop_columns(["of_run"])
                 for day, rows in _split_by_day(batch):
                     pending.setdefault(day, []).append(rows)
                     pending_rows[day] = pending_rows.get(day, 0) + rows.num_rows

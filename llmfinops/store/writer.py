@@ -8,6 +8,7 @@ never fragments into one file per run), writes the side files, and publishes ato
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,17 +51,23 @@ def write_generation(
     merge_existing: bool = True,
     side: SideTables | None = None,
     replace_ids: bool = False,
+    days: Iterable[str] | None = None,
+    on_new_rows: Callable[[pa.RecordBatch], None] | None = None,
 ) -> Path:
     """Publish a generation = current store + ``new_calls``; returns the new generation directory.
 
     With ``merge_existing=False`` the relation replaces the days it covers (used by reprice,
     whose relation already holds every stored row); with ``replace_ids`` a stored call whose
-    call_id is in ``new_calls`` is dropped for the new row (``ingest --full``).
+    call_id is in ``new_calls`` is dropped for the new row (``ingest --full``). ``days``: the
+    days ``new_calls`` covers, when the caller knows them without evaluating it (a priced view
+    is costly to run twice). ``on_new_rows`` sees every batch of ``new_calls`` rows as written.
     """
     side = side or SideTables()
     current = wh.current_generation()
     old_days = wh.day_files(current)
-    touched = {str(row[0]) for row in con.execute(f"SELECT DISTINCT day FROM {new_calls}").fetchall()}
+    if days is None:
+        days = [str(row[0]) for row in con.execute(f"SELECT DISTINCT day FROM {new_calls}").fetchall()]
+    touched = {str(d) for d in days}
     building = wh.begin_generation()
     for day, files in old_days.items():
         if day not in touched:
@@ -68,7 +75,8 @@ def write_generation(
                 link_or_copy(f, building / f"day={day}" / f.name)
     if touched:
         old_touched = [str(f) for day in sorted(touched) for f in old_days.get(day, [])]
-        source = f"SELECT {CALL_COLUMN_LIST}, day FROM {new_calls}"
+        # of_run tells the run's rows from the stored ones merged with them (for on_new_rows)
+        source = f"SELECT {CALL_COLUMN_LIST}, day, true AS of_run FROM {new_calls}"
         params: dict[str, object] = {}
         if merge_existing and old_touched:
             # union_by_name: a day file of an earlier release lacks the newer columns (store/compat.py)
@@ -80,11 +88,11 @@ def write_generation(
                 r[0]
                 for r in con.execute(f"DESCRIBE SELECT * FROM {old_source}", {"old": old_touched}).fetchall()
             }
-            source += f" UNION ALL SELECT {compat.select_list(present)}, day FROM {old_source}"
+            source += f" UNION ALL SELECT {compat.select_list(present)}, day, false FROM {old_source}"
             if replace_ids:  # a stored call in new_calls is replaced by it (ingest --full)
                 source += f" WHERE call_id NOT IN (SELECT call_id FROM {new_calls})"
             params["old"] = old_touched
-        write_days(con, source, params, building, run_id, days=len(touched))
+        write_days(con, source, params, building, run_id, days=len(touched), on_new_rows=on_new_rows)
     _write_side(wh, con, current, building, side)
     return wh.publish(building)
 

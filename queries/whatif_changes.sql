@@ -190,28 +190,42 @@ final AS (
         CASE WHEN r.rerouted THEN r.route.model ELSE r.model END AS model4
     FROM routed AS r
 ),
-rated AS (
-    -- a batch rate, in price_calls.sql's pricing order: the catalog's batch variant for the call's
-    -- (new) model at ts and (new) input band, else a shipped/config 'service_tier=batch' row, else
-    -- batch_discounts for the provider
+-- Whether a call's (new) model has a batch rate matters only to a call the batch option would
+-- batch, or a batched call rerouted; only those are looked up (once per distinct key), in
+-- price_calls.sql's pricing order: the catalog's batch variant for the (new) model at ts and
+-- (new) input band, else a shipped/config 'service_tier=batch' row, else batch_discounts for
+-- the provider. Every other call has has_batch_rate = false, which no rule below reads.
+rate_keys AS (
+    SELECT DISTINCT provider4, model4, ts, in1
+    FROM final
+    WHERE NOT hit AND (batch_rule AND NOT coalesce(batch, false) OR rerouted AND coalesce(batch, false))
+),
+rates AS (
     SELECT
-        f.*,
+        k.*,
         EXISTS (
             SELECT 1 FROM price_table AS p
-            WHERE p.model = f.model4 AND p.provider IS NOT DISTINCT FROM f.provider4
+            WHERE p.model = k.model4 AND p.provider IS NOT DISTINCT FROM k.provider4
                 AND p.variant = 'batch' AND p.variant_priced
-                AND (p.valid_from IS NULL OR f.ts >= p.valid_from)
-                AND (p.valid_until IS NULL OR f.ts < p.valid_until)
-                AND (p.tod_from IS NULL OR CAST(timezone('UTC', f.ts) AS TIME) >= p.tod_from)
-                AND (p.tod_until IS NULL OR CAST(timezone('UTC', f.ts) AS TIME) < p.tod_until)
-                AND f.in1 > p.band_min_input AND (p.band_max_input IS NULL OR f.in1 <= p.band_max_input)
+                AND (p.valid_from IS NULL OR k.ts >= p.valid_from)
+                AND (p.valid_until IS NULL OR k.ts < p.valid_until)
+                AND (p.tod_from IS NULL OR CAST(timezone('UTC', k.ts) AS TIME) >= p.tod_from)
+                AND (p.tod_until IS NULL OR CAST(timezone('UTC', k.ts) AS TIME) < p.tod_until)
+                AND k.in1 > p.band_min_input AND (p.band_max_input IS NULL OR k.in1 <= p.band_max_input)
         ) OR EXISTS (
             SELECT 1 FROM modifier_rows AS m
-            WHERE m.provider = f.provider4 AND m.model = f.model4 AND m.modifier = 'service_tier=batch'
-                AND f.ts >= m.valid_from AND (m.valid_until IS NULL OR f.ts < m.valid_until)
+            WHERE m.provider = k.provider4 AND m.model = k.model4 AND m.modifier = 'service_tier=batch'
+                AND k.ts >= m.valid_from AND (m.valid_until IS NULL OR k.ts < m.valid_until)
         ) OR b.discount IS NOT NULL AS has_batch_rate
+    FROM rate_keys AS k
+    LEFT JOIN batch_discounts AS b ON b.provider = k.provider4
+),
+rated AS (
+    SELECT f.*, coalesce(r.has_batch_rate, false) AS has_batch_rate
     FROM final AS f
-    LEFT JOIN batch_discounts AS b ON b.provider = f.provider4
+    LEFT JOIN rates AS r
+        ON r.provider4 IS NOT DISTINCT FROM f.provider4 AND r.model4 IS NOT DISTINCT FROM f.model4
+        AND r.ts = f.ts AND r.in1 = f.in1
 ),
 judged AS (
     SELECT

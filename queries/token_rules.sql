@@ -191,14 +191,17 @@ CREATE OR REPLACE MACRO usage_anthropic_counts(s) AS {
             OR count_bad(i.cache_creation_input_tokens)
             OR count_bad(i.cache_creation.ephemeral_1h_input_tokens))))
 };
-CREATE OR REPLACE MACRO usage_anthropic(u) AS usage_anthropic_counts(json_transform(u, '{
+-- (the parsed block is bound once, as a lambda's argument: passed to usage_anthropic_counts directly,
+-- its ~30 uses would each repeat the json_transform, and planning a query grew by ~0.04 s)
+CREATE OR REPLACE MACRO usage_anthropic(u) AS list_transform([json_transform(u, '{
     "input_tokens": "VARCHAR", "cache_read_input_tokens": "VARCHAR", "cache_creation_input_tokens": "VARCHAR",
     "cache_creation": {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"},
     "output_tokens": "VARCHAR", "output_tokens_details": {"thinking_tokens": "VARCHAR"},
     "server_tool_use": {"web_search_requests": "VARCHAR", "web_fetch_requests": "VARCHAR"},
     "iterations": [{"input_tokens": "VARCHAR", "cache_read_input_tokens": "VARCHAR",
         "cache_creation_input_tokens": "VARCHAR", "output_tokens": "VARCHAR",
-        "cache_creation": {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"}}]}'));
+        "cache_creation": {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"}}]}')],
+    lambda s: usage_anthropic_counts(s))[1];
 
 -- Gemini / Vertex AI usageMetadata (camelCase over REST, snake_case from the Python SDK):
 -- promptTokenCount INCLUDES cachedContentTokenCount; toolUsePromptTokenCount is billed input

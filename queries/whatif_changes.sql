@@ -12,7 +12,8 @@
 --                          (empty: none, and the tags column is not read at all)
 -- Input relations: `calls` (through calls_in_period), `whatif_rules` (one row per option:
 -- ord, kind, dim, value, n, share), `whatif_targets(ord, model, provider)` (queries/whatif_targets.sql),
--- `batch_discounts(provider, discount)`, `price_table` and `modifier_rows` (as price_calls.sql).
+-- `batch_discounts(provider, discount)`, `price_table` and `modifier_rows` (as price_calls.sql);
+-- the macro price_row_in_force (queries/price_rules.sql), as the price join looks rows up.
 --
 -- A rule applies to a call when the call's STORED value of the rule's dimension equals the
 -- rule's value; of several rules of one kind that apply, the last one given wins. The kinds
@@ -217,11 +218,8 @@ rates AS (
             SELECT 1 FROM price_table AS p
             WHERE p.model = k.model4 AND p.provider IS NOT DISTINCT FROM k.provider4
                 AND p.variant = 'batch' AND p.variant_priced
-                AND (p.valid_from IS NULL OR k.ts >= p.valid_from)
-                AND (p.valid_until IS NULL OR k.ts < p.valid_until)
-                AND (p.tod_from IS NULL OR CAST(timezone('UTC', k.ts) AS TIME) >= p.tod_from)
-                AND (p.tod_until IS NULL OR CAST(timezone('UTC', k.ts) AS TIME) < p.tod_until)
-                AND k.in1 > p.band_min_input AND (p.band_max_input IS NULL OR k.in1 <= p.band_max_input)
+                AND price_row_in_force(p.valid_from, p.valid_until, p.tod_from, p.tod_until, p.band_min_input,
+                    p.band_max_input, k.ts, k.in1)
         ) OR EXISTS (
             SELECT 1 FROM modifier_rows AS m
             WHERE m.provider = k.provider4 AND m.model = k.model4 AND m.modifier = 'service_tier=batch'

@@ -57,6 +57,7 @@ def whatif(
     if chosen not in WHATIF_GROUP_BYS:
         raise QueryError(f"whatif cannot be grouped by {chosen!r}; use one of: {', '.join(WHATIF_GROUP_BYS)}")
     sqlfiles.install_period_macro(con)
+    sqlfiles.install_price_macros(con)  # the price join's
     routes = any(r.kind == "route" for r in scenario.rules)
     if routes:
         sqlfiles.execute_script(con, "ingest_macros")  # normalize_model & co., to resolve targets

@@ -47,10 +47,13 @@ END;
 -- The model id of a call through a gateway or host whose catalog entries are its own slugs
 -- (OpenRouter "anthropic/claude-sonnet-4", Groq "openai/gpt-oss-120b", Together, Fireworks): the
 -- slug is kept, lower case; any other provider's model is normalised.
-CREATE OR REPLACE MACRO model_for(m, provider) AS CASE
+-- (model_given: the same, for a query that has normalize_model(m) already — the costliest macro
+-- per row, so the native ingest computes it once per record)
+CREATE OR REPLACE MACRO model_given(m, normalized, provider) AS CASE
     WHEN provider IN ('openrouter', 'groq', 'together', 'fireworks') THEN nullif(lower(trim(m)), '')
-    ELSE normalize_model(m)
+    ELSE normalized
 END;
+CREATE OR REPLACE MACRO model_for(m, provider) AS model_given(m, normalize_model(m), provider);
 
 -- Provider from a model id, for records that do not say. A Bedrock vendor-prefixed id is aws.
 CREATE OR REPLACE MACRO infer_provider(m) AS CASE

@@ -50,6 +50,7 @@ normalised AS (
     SELECT
         *,
         coalesce(r.model, response_model) AS model_raw,
+        normalize_model(coalesce(r.model, response_model)) AS model_norm,
         parse_ts(coalesce(r.ts, r.timestamp, response_created)) AS ts_n,
         coalesce(r.usage, response_usage) AS usage_block
     FROM embedded
@@ -58,8 +59,8 @@ counted AS (
     SELECT
         *,
         -- a gateway or host (openrouter, groq, ...) keeps its model slug: model_for
-        coalesce(normalize_provider(r.provider), infer_provider(normalize_model(model_raw))) AS provider_n,
-        model_for(model_raw, coalesce(normalize_provider(r.provider), infer_provider(normalize_model(model_raw))))
+        coalesce(normalize_provider(r.provider), infer_provider(model_norm)) AS provider_n,
+        model_given(model_raw, model_norm, coalesce(normalize_provider(r.provider), infer_provider(model_norm)))
             AS model_n,
         usage_canonical(usage_block, coalesce(r.provider, model_raw)) AS u,
         -- top-level counts are canonical already

@@ -63,6 +63,7 @@ def main() -> None:
     con.execute("SET preserve_insertion_order = false")
     sqlfiles.execute_script(con, "token_rules")
     sqlfiles.execute_script(con, "ingest_macros")
+    sqlfiles.install_price_macros(con)
     f = str(args.file)
     try:
         start = time.perf_counter()

@@ -140,6 +140,12 @@ def install_period_macro(con: duckdb.DuckDBPyConnection) -> None:
     execute_script(con, "calls_in_period")
 
 
+def install_price_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """``price_variant`` & co. (queries/price_rules.sql), which the price join and the FOCUS
+    export's look-up of each call's price row use."""
+    execute_script(con, "price_rules")
+
+
 def quote_ident(name: str) -> str:
     """Quote an identifier for DuckDB."""
     return '"' + name.replace('"', '""') + '"'

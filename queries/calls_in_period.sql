@@ -1,5 +1,5 @@
 -- The calls of a period, each with the value of its group: what every metric starts from;
--- and the user-days of a period, for the per-user metrics.
+-- the user-days of a period, for the per-user metrics; and the one rule of a successful task.
 -- calls_in_period(since, until, group_by) -> the `calls` columns plus `grp` (VARCHAR) and
 -- `partly_priced` (BOOLEAN): priced from the catalog or an override, but with a unit no price
 -- covers left out of cost_usd (price_flags not empty). Every metric that sums cost counts these
@@ -50,3 +50,17 @@ CREATE OR REPLACE MACRO user_days_in_period(since, until, group_by) AS TABLE
     FROM calls_in_period(since, until, group_by)
     WHERE user_id IS NOT NULL
     GROUP BY ALL;
+
+-- Whether a task succeeded: an AGGREGATE over the task's calls (use it in a query grouped by
+-- task_id). A task succeeded when its last non-NULL task_outcome is 'success'; when it logged
+-- no outcome, when its last call's status is 'ok' (a NULL status: not succeeded, never NULL).
+-- "Last" is by (ts, step, call_id), the order of a task's steps everywhere (whatif --step-cap).
+-- task_succeeded(task_outcome, status, ts, step, call_id) -> BOOLEAN, never NULL.
+-- One definition for cost-per-task and agent-loops (and the analyst file, and Spark, which
+-- inlines it); first()/last() keep NULLs, so a NULL status on the last call is taken as it is.
+CREATE OR REPLACE MACRO task_succeeded(task_outcome, status, ts, step, call_id) AS
+    coalesce(
+        last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) = 'success',
+        last(status ORDER BY ts, step, call_id) = 'ok',
+        false
+    );

@@ -5,7 +5,9 @@
 --   $until  TIMESTAMPTZ  end, exclusive
 --
 -- Inputs: the views calls and prices (the price table that priced the calls), and the relation
--- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it).
+-- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it); the
+-- macros price_variant and price_row_in_force (queries/price_rules.sql), so each call finds
+-- the price row that priced it exactly as queries/price_calls.sql found it.
 --
 -- Grain: one row per UTC day x provider x model x team x feature x user_tier x token class x
 -- unit price (x batch, x cost source, x a gateway's upstream host, x service tier). Unit classes,
@@ -158,17 +160,9 @@ priced AS (
     LEFT JOIN prices AS p
         ON p.model = c.model
         AND p.provider IS NOT DISTINCT FROM c.provider
-        AND (p.valid_from IS NULL OR c.ts >= p.valid_from)
-        AND (p.valid_until IS NULL OR c.ts < p.valid_until)
-        AND (p.tod_from IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) >= p.tod_from)
-        AND (p.tod_until IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) < p.tod_until)
-        AND c.input_tokens > p.band_min_input
-        AND (p.band_max_input IS NULL OR c.input_tokens <= p.band_max_input)
-        AND p.variant IS NOT DISTINCT FROM CASE
-            WHEN c.batch THEN 'batch'
-            WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
-            WHEN c.provider = 'aws' AND c.region_scope = 'global' THEN 'region_scope=global'
-        END
+        AND price_row_in_force(p.valid_from, p.valid_until, p.tod_from, p.tod_until, p.band_min_input,
+            p.band_max_input, c.ts, c.input_tokens)
+        AND p.variant IS NOT DISTINCT FROM price_variant(c.batch, c.service_tier, c.provider, c.region_scope)
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
 ),
 classes AS (

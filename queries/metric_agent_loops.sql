@@ -13,8 +13,9 @@
 -- A task belongs to the group of its FIRST call; steps = its calls in the period; a call's step
 -- index = row_number() over the task's calls ordered by (ts, step, call_id) (as whatif --step-cap).
 -- A task succeeded when its last non-NULL task_outcome is 'success'; when it logged no outcome,
--- when its last call (by ts, step, call_id) has status 'ok' (as cost-per-task). A task's cost is
--- the sum of its priced calls (unpriced ones add nothing). A response-cache hit reached no model:
+-- when its last call (by ts, step, call_id) has status 'ok' (the macro task_succeeded,
+-- queries/calls_in_period.sql, as cost-per-task). A task's cost is the sum of its priced calls
+-- (unpriced ones add nothing), summed exactly (DECIMAL) so its rank is the same on every run. A response-cache hit reached no model:
 -- its input tokens count as none (NULL in the means, 0 in the cumulative sums).
 --
 -- Output, one row per group; most expensive first (day/week: oldest first):
@@ -72,10 +73,11 @@ tasks AS (
     SELECT
         task_id,
         first(grp ORDER BY idx) AS grp,
-        last(task_outcome ORDER BY idx) FILTER (WHERE task_outcome IS NOT NULL) AS outcome,
-        last(status ORDER BY idx) AS last_status,
+        task_succeeded(task_outcome, status, ts, step, call_id) AS succeeded,
         count(*) AS steps,
-        coalesce(sum(cost_usd), 0) AS cost_usd,
+        -- exact: a float sum varies in its last bits with the thread count, and so would ranks
+        coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS exact_cost,
+        CAST(coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS DOUBLE) AS cost_usd,
         count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
         count(*) FILTER (WHERE partly_priced) AS partially_priced_calls,
         first(input_tokens ORDER BY idx) AS input_first,
@@ -86,11 +88,7 @@ tasks AS (
 judged AS (
     SELECT
         *,
-        CASE
-            WHEN outcome IS NOT NULL THEN outcome = 'success'
-            ELSE coalesce(last_status = 'ok', false)
-        END AS succeeded,
-        row_number() OVER (PARTITION BY grp ORDER BY cost_usd DESC, task_id) AS cost_rank,
+        row_number() OVER (PARTITION BY grp ORDER BY exact_cost DESC, task_id) AS cost_rank,
         count(*) OVER (PARTITION BY grp) AS group_tasks
     FROM tasks
 ),
@@ -129,7 +127,7 @@ per_group AS (
         quantile_cont(j.cost_usd, 0.5) AS cost_per_task_p50,
         quantile_cont(j.cost_usd, 0.95) AS cost_per_task_p95,
         max(j.cost_usd) AS cost_per_task_max,
-        sum(j.cost_usd) FILTER (WHERE j.cost_rank <= ceil(0.05 * j.group_tasks)) AS top_cost,
+        CAST(sum(j.exact_cost) FILTER (WHERE j.cost_rank <= ceil(0.05 * j.group_tasks)) AS DOUBLE) AS top_cost,
         avg(j.input_first) AS input_tokens_step1,
         avg(j.input_last) AS input_tokens_last,
         avg(CAST(j.succeeded AS INTEGER)) FILTER (WHERE j.steps = 1) AS success_rate_1,
@@ -142,7 +140,7 @@ per_group AS (
                 OR j.cost_usd > coalesce(CAST(getvariable('agents_task_budget_usd') AS DOUBLE), 0.50)
         ) AS runaway_tasks,
         any_value(l.suggested_step_cap) AS suggested_step_cap,
-        sum(j.cost_usd) AS cost_usd,
+        CAST(sum(j.exact_cost) AS DOUBLE) AS cost_usd,
         sum(j.unpriced_calls) AS unpriced_calls,
         sum(j.partially_priced_calls) AS partially_priced_calls
     FROM judged AS j

@@ -13,7 +13,8 @@
 -- calls' cost, even when later calls carry another value (e.g. a search task that ends
 -- in chat is a search task). So each task is counted once.
 -- A task succeeded when its last non-NULL task_outcome is 'success'; when it logged no
--- outcome, when its last call (by ts, then step, then call_id) has status 'ok'.
+-- outcome, when its last call (by ts, then step, then call_id) has status 'ok' (the macro
+-- task_succeeded, queries/calls_in_period.sql).
 --
 -- The CLI and llmfinops.metrics.compute name `group` after the dimension (group_by none:
 -- no key column); this macro cannot, so here it is `group`.
@@ -46,8 +47,7 @@ tasks AS (
         task_id,
         -- first()/last() keep NULLs, so a NULL group or status is taken as it is.
         first(grp ORDER BY ts, step, call_id) AS grp,
-        last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) AS outcome,
-        last(status ORDER BY ts, step, call_id) AS last_status,
+        task_succeeded(task_outcome, status, ts, step, call_id) AS succeeded,
         count(*) AS calls,
         -- exact: a float sum varies in its last bits with the thread count, and so would ranks
         coalesce(sum(CAST(cost_usd AS DECIMAL(38, 12))), 0) AS cost_usd,
@@ -55,15 +55,6 @@ tasks AS (
         count(*) FILTER (WHERE partly_priced) AS partially_priced_calls
     FROM period_calls
     GROUP BY task_id
-),
-judged AS (
-    SELECT
-        *,
-        CASE
-            WHEN outcome IS NOT NULL THEN outcome = 'success'
-            ELSE coalesce(last_status = 'ok', false)
-        END AS succeeded
-    FROM tasks
 ),
 per_group AS (
     SELECT
@@ -74,7 +65,7 @@ per_group AS (
         sum(calls) AS calls,
         sum(unpriced_calls) AS unpriced_calls,
         sum(partially_priced_calls) AS partially_priced_calls
-    FROM judged
+    FROM tasks
     GROUP BY grp
 )
 SELECT

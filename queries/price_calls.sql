@@ -4,7 +4,9 @@
 -- slice for time-of-day prices (the session's TimeZone must be UTC), context band,
 -- USD per million tokens / per thousand requests, negotiated discount, source, tier, price_version),
 -- `batch_discounts(provider, discount)`, `modifier_rows(provider, model, modifier, multiplier,
--- valid_from, valid_until, tag, tag_value)` (llmfinops/pricing/modifiers.py).
+-- valid_from, valid_until, tag, tag_value)` (llmfinops/pricing/modifiers.py); the macros of
+-- queries/price_rules.sql: price_variant (which catalog variant a call's price row is) and
+-- price_row_in_force (the row's validity window, UTC time-of-day slice and context band).
 -- Units: the text-token classes of the canonical columns, plus `extra_units` (schema.EXTRA_UNITS):
 -- per-modality tokens are PARTS of input/cached/output and are charged at their own price instead
 -- of the text price; web searches and a per-request fee are charged on top.
@@ -103,17 +105,9 @@ WITH joined AS (
     LEFT JOIN price_table AS p
         ON p.model = c.model
         AND p.provider IS NOT DISTINCT FROM c.provider
-        AND (p.valid_from IS NULL OR c.ts >= p.valid_from)
-        AND (p.valid_until IS NULL OR c.ts < p.valid_until)
-        AND (p.tod_from IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) >= p.tod_from)
-        AND (p.tod_until IS NULL OR CAST(timezone('UTC', c.ts) AS TIME) < p.tod_until)
-        AND c.input_tokens > p.band_min_input
-        AND (p.band_max_input IS NULL OR c.input_tokens <= p.band_max_input)
-        AND p.variant IS NOT DISTINCT FROM CASE
-            WHEN c.batch THEN 'batch'
-            WHEN c.service_tier IN ('flex', 'priority') THEN 'service_tier=' || c.service_tier
-            WHEN c.provider = 'aws' AND c.region_scope = 'global' THEN 'region_scope=global'
-        END
+        AND price_row_in_force(p.valid_from, p.valid_until, p.tod_from, p.tod_until, p.band_min_input,
+            p.band_max_input, c.ts, c.input_tokens)
+        AND p.variant IS NOT DISTINCT FROM price_variant(c.batch, c.service_tier, c.provider, c.region_scope)
     LEFT JOIN batch_discounts AS b ON b.provider = c.provider
     LEFT JOIN modifier_rows AS mt
         ON mt.provider = c.provider AND mt.model = c.model

@@ -34,11 +34,7 @@ tasks AS (
         first(feature ORDER BY ts, step, call_id) AS feature,
         count(*) AS steps,
         max(input_tokens) AS context,
-        CASE
-            WHEN last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) IS NOT NULL
-                THEN last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) = 'success'
-            ELSE coalesce(last(status ORDER BY ts, step, call_id) = 'ok', false)
-        END AS succeeded
+        task_succeeded(task_outcome, status, ts, step, call_id) AS succeeded  -- queries/calls_in_period.sql
     FROM task_calls
     GROUP BY task_id
 ),

@@ -19,11 +19,7 @@ WITH tasks AS (
         first(feature ORDER BY ts, step, call_id) AS feature,
         first(prompt_version ORDER BY ts, step, call_id) AS prompt_version,
         coalesce(sum(cost_usd), 0) AS cost_usd,
-        CASE
-            WHEN last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) IS NOT NULL
-                THEN last(task_outcome ORDER BY ts, step, call_id) FILTER (WHERE task_outcome IS NOT NULL) = 'success'
-            ELSE coalesce(last(status ORDER BY ts, step, call_id) = 'ok', false)
-        END AS succeeded
+        task_succeeded(task_outcome, status, ts, step, call_id) AS succeeded  -- queries/calls_in_period.sql
     FROM calls_in_period($since, $until, 'feature')
     WHERE task_id IS NOT NULL
     GROUP BY task_id

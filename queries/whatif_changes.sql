@@ -8,9 +8,12 @@
 --   $scope_feature, $scope_team, $scope_model, $scope_model_tier, $scope_provider,
 --   $scope_prompt_version  VARCHAR[]  the values the rules name per dimension: a call no rule can
 --                          match is skipped at the scan, before its other columns are read
+--   $regional_tags VARCHAR[] the tag keys the modifier table's regional_processing rows read
+--                          (empty: none, and the tags column is not read at all)
 -- Input relations: `calls` (through calls_in_period), `whatif_rules` (one row per option:
 -- ord, kind, dim, value, n, share), `whatif_targets(ord, model, provider)` (queries/whatif_targets.sql),
--- `batch_discounts(provider, discount)`, `price_table` and `modifier_rows` (as price_calls.sql).
+-- `batch_discounts(provider, discount)`, `price_table` and `modifier_rows` (as price_calls.sql);
+-- the macro price_row_in_force (queries/price_rules.sql), as the price join looks rows up.
 --
 -- A rule applies to a call when the call's STORED value of the rule's dimension equals the
 -- rule's value; of several rules of one kind that apply, the last one given wins. The kinds
@@ -39,7 +42,9 @@
 -- changed it, it counts as not applicable. A route keeps its parts and its service tier.
 --
 -- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
--- the `calls` columns but ids, dimensions and tags (PASSED: see `picked`), with the token counts,
+-- the `calls` columns but ids and dimensions (PASSED: see `picked`), with `tags` cut to the keys
+-- in $regional_tags (NULL when it is empty), so a regional_processing row multiplies the new
+-- cost exactly as it multiplied the stored one at ingest; with the token counts,
 -- provider, model and batch flag as the scenario leaves them and cost_usd NULL (so it is priced
 -- from the catalog, reported or not); plus
 --   grp             VARCHAR  the call's group (stored values)
@@ -103,13 +108,19 @@ step_index AS (
 -- Only the columns used: reading every column of the period (tags above all) would cost more
 -- than the whole re-pricing.
 picked AS (
-    -- Every column but the ones no price depends on (ids, dimensions, tags: reading them would
-    -- cost more than the re-pricing), so whatever the price join reads (token counts, batch, and
-    -- any unit or price modifier the store holds) reaches it as stored.
+    -- Every column but the ones no price depends on (ids, dimensions: reading them would cost
+    -- more than the re-pricing), so whatever the price join reads (token counts, batch, and any
+    -- unit or price modifier the store holds) reaches it as stored. Tags only where a
+    -- regional_processing row reads one: the bound $regional_tags folds the CASE away when it is
+    -- empty, so the common case never reads the tags MAP.
     SELECT
         c.* EXCLUDE (call_id, user_id, user_tier, team, feature, task_id, action_id, session_id, step,
             status, task_outcome, latency_ms, prompt_version, source, source_file, tags, model_tier,
             cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day),
+        CASE WHEN len(CAST($regional_tags AS VARCHAR[])) > 0
+            THEN map_from_entries(list_filter(map_entries(c.tags),
+                lambda e: list_contains(CAST($regional_tags AS VARCHAR[]), e.key)))
+        END AS tags,
         coalesce(c.response_cache_hit, false) AS hit,
         -- per-modality parts (audio, image, ...) live INSIDE the token counts: a cap or a cache share
         -- cannot say which part it removes, so such calls are left as they are (not applicable)
@@ -207,11 +218,8 @@ rates AS (
             SELECT 1 FROM price_table AS p
             WHERE p.model = k.model4 AND p.provider IS NOT DISTINCT FROM k.provider4
                 AND p.variant = 'batch' AND p.variant_priced
-                AND (p.valid_from IS NULL OR k.ts >= p.valid_from)
-                AND (p.valid_until IS NULL OR k.ts < p.valid_until)
-                AND (p.tod_from IS NULL OR CAST(timezone('UTC', k.ts) AS TIME) >= p.tod_from)
-                AND (p.tod_until IS NULL OR CAST(timezone('UTC', k.ts) AS TIME) < p.tod_until)
-                AND k.in1 > p.band_min_input AND (p.band_max_input IS NULL OR k.in1 <= p.band_max_input)
+                AND price_row_in_force(p.valid_from, p.valid_until, p.tod_from, p.tod_until, p.band_min_input,
+                    p.band_max_input, k.ts, k.in1)
         ) OR EXISTS (
             SELECT 1 FROM modifier_rows AS m
             WHERE m.provider = k.provider4 AND m.model = k.model4 AND m.modifier = 'service_tier=batch'

@@ -40,6 +40,29 @@ def test_every_command_has_help_with_an_example(cli, name):
     assert f"llmfinops {name}" in out.split("Example:")[-1], f"`{name} --help` should end with an example"
 
 
+FORMATTED = ["metrics", "sql", "whatif", "savings", "explain", "reconcile"]
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_format_option_is_the_shared_one(cli, name):
+    # llmfinops/cli/period_opts.py: --format/-f, table|json|csv (check: its own table|json)
+    _, out, _ = cli(name, "--help")
+    lines = [line for line in out.splitlines() if "--format " in line and "Example:" not in line]
+    if name not in [*FORMATTED, "check"]:
+        assert not lines
+        return
+    choices = "<table|json>" if name == "check" else "<table|json|csv>"
+    assert len(lines) == 1 and "-f" in lines[0].split() and choices in lines[0], lines
+
+
+@pytest.mark.parametrize("name", FORMATTED)
+def test_a_bad_format_is_a_usage_error_and_case_does_not_matter(cli, name, tmp_path):
+    code, _, err = cli(name, "-w", tmp_path / "none", "--format", "xml")
+    assert code == 2 and "'xml' is not one of 'table', 'json', 'csv'" in err
+    code, _, err = cli(name, "-w", tmp_path / "none", "-f", "JSON")
+    assert "Invalid value" not in err  # parsed; fails later, on the missing warehouse or arguments
+
+
 def test_version(cli):
     code, out, _ = cli("--version")
     assert (code, out.strip()) == (0, f"llmfinops {__version__}")

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperCommand
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt, console, err_console, state
-from llmfinops.cli.period_opts import AsOfOpt, SinceOpt, UntilOpt, period_from_options
+from llmfinops.cli.period_opts import AsOfOpt, SinceOpt, UntilOpt, format_option, period_from_options
 from llmfinops.errors import LlmFinopsError
 from llmfinops.metrics.period import PERIOD_HELP
 
@@ -76,10 +76,7 @@ def check(
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[
-        CheckFormat,
-        typer.Option(
-            "--format", "-f", help="table for people; json: an array of breaches.", case_sensitive=False
-        ),
+        CheckFormat, format_option("table for people; json: an array of breaches.")
     ] = CheckFormat.table,
     webhook_file: Annotated[
         Path | None,

@@ -8,7 +8,15 @@ import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
 from llmfinops.cli.engine_opts import Engine, EngineOpt, SparkCallsOpt, SparkMasterOpt
-from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
+from llmfinops.cli.period_opts import (
+    AsOfOpt,
+    FormatOpt,
+    OutputFormat,
+    PeriodOpt,
+    SinceOpt,
+    UntilOpt,
+    period_from_options,
+)
 from llmfinops.errors import QueryError
 from llmfinops.metrics.period import parse_day, resolve_period
 
@@ -49,9 +57,7 @@ def explain(
         str | None,
         typer.Option("--team", help="Only this team's calls (e.g. with --by feature).", show_default=False),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table for people; json or csv with raw numbers.")
-    ] = "table",
+    fmt: FormatOpt = OutputFormat.table,
     engine: EngineOpt = Engine.duckdb,
     spark_master: SparkMasterOpt = None,
     spark_calls: SparkCallsOpt = None,
@@ -70,14 +76,11 @@ def explain(
     Example: llmfinops explain --period 2026-W47 --vs 2026-W46 --by feature
     """
     # Imported here, not at the top: `llmfinops explain --help` must not load duckdb or pyarrow.
-    from llmfinops.cli.metrics_cmd import OutputFormat, render
+    from llmfinops.cli.metrics_cmd import render
     from llmfinops.config import load_config
     from llmfinops.metrics import explain as explain_change
     from llmfinops.store import Warehouse, connect
 
-    if fmt.lower() not in OutputFormat.__members__:
-        raise QueryError(f"--format must be table, json or csv, not {fmt!r}")
-    output = OutputFormat(fmt.lower())
     current = period_from_options(period, since, until, as_of)
     if vs is not None and (vs_since is not None or vs_until is not None):
         raise QueryError("give either --vs or --vs-since/--vs-until, not both")
@@ -120,12 +123,10 @@ def explain(
     caption = "Effects add up to the change. Drivers per period: --format json or csv."
     if unpriced:
         caption += f" {unpriced:,} unpriced call(s) in {current.label} are counted, not split."
-    if output is OutputFormat.table:
+    if fmt is OutputFormat.table:
         keep = [c for c in table.column_names if not c.endswith(("_0", "_1")) or c.startswith("unpriced")]
         table = table.select(keep)
-    render(
-        table, output, title=title, caption=caption, empty=f"No calls in {current.label} or {before.label}."
-    )
+    render(table, fmt, title=title, caption=caption, empty=f"No calls in {current.label} or {before.label}.")
 
 
 def register(app: typer.Typer) -> None:

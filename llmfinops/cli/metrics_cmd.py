@@ -7,7 +7,6 @@ import io
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +18,15 @@ from rich.table import Table
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt, console
 from llmfinops.cli.engine_opts import Engine, EngineOpt, SparkCallsOpt, SparkMasterOpt
-from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
+from llmfinops.cli.period_opts import (
+    AsOfOpt,
+    FormatOpt,
+    OutputFormat,
+    PeriodOpt,
+    SinceOpt,
+    UntilOpt,
+    period_from_options,
+)
 from llmfinops.config import load_config
 from llmfinops.errors import InputError, QueryError
 from llmfinops.metrics import METRICS, compute, run_sql
@@ -29,20 +36,6 @@ from llmfinops.metrics.registry import get
 from llmfinops.store import Warehouse, connect
 
 TOP_SPENDERS_LIMIT = 20
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-FormatOpt = Annotated[
-    OutputFormat,
-    typer.Option(
-        "--format", "-f", help="table for people; json or csv with raw numbers.", case_sensitive=False
-    ),
-]
 
 
 def metrics(

@@ -1,9 +1,11 @@
-"""The period options every reporting command shares, and their one translation into a Period."""
+"""The options every reporting command shares — the period (and its one translation into a
+Period) and ``--format`` — declared once so their names, help and parsing are the same everywhere."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +28,21 @@ AsOfOpt = Annotated[
         "--as-of", help="Today for relative periods, YYYY-MM-DD (default: today UTC).", show_default=False
     ),
 ]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def format_option(help_text: str = "table for people; json or csv with raw numbers.") -> Any:
+    """``--format/-f``, case-insensitive; its choices are the enum it annotates (OutputFormat,
+    or a command's own narrower one)."""
+    return typer.Option("--format", "-f", help=help_text, case_sensitive=False)
+
+
+FormatOpt = Annotated[OutputFormat, format_option()]
 
 
 def period_from_options(

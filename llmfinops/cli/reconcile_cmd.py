@@ -12,8 +12,16 @@ import pyarrow as pa
 import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
-from llmfinops.cli.metrics_cmd import FormatOpt, OutputFormat, render
-from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
+from llmfinops.cli.metrics_cmd import render
+from llmfinops.cli.period_opts import (
+    AsOfOpt,
+    FormatOpt,
+    OutputFormat,
+    PeriodOpt,
+    SinceOpt,
+    UntilOpt,
+    period_from_options,
+)
 from llmfinops.config import load_config
 from llmfinops.metrics.display import MISSING, money
 from llmfinops.reconcile import DEFAULT_FLOOR_USD, DEFAULT_TOLERANCE, ReconcileSummary, reconcile

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
-from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt
+from llmfinops.cli.period_opts import AsOfOpt, FormatOpt, OutputFormat, PeriodOpt, SinceOpt, UntilOpt
 
 
 def savings_command(
@@ -15,9 +13,7 @@ def savings_command(
     until: UntilOpt = None,
     period: PeriodOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table for people; json or csv with raw numbers.")
-    ] = "table",
+    fmt: FormatOpt = OutputFormat.table,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -29,16 +25,12 @@ def savings_command(
 
     Example: llmfinops savings --period 2026-W47 --format json
     """
-    from llmfinops.cli.metrics_cmd import OutputFormat, render
+    from llmfinops.cli.metrics_cmd import render
     from llmfinops.cli.period_opts import period_from_options
     from llmfinops.config import load_config
-    from llmfinops.errors import QueryError
     from llmfinops.savings import savings
     from llmfinops.store import Warehouse, connect
 
-    if fmt.lower() not in OutputFormat.__members__:
-        raise QueryError(f"--format must be table, json or csv, not {fmt!r}")
-    output = OutputFormat(fmt.lower())
     span = period_from_options(period, since, until, as_of)
     wh = Warehouse.at(warehouse)
     wh.require()
@@ -53,7 +45,7 @@ def savings_command(
     )
     render(
         table,
-        output,
+        fmt,
         title=f"savings · {span.label}",
         caption=caption,
         empty=f"No opportunity above the noise floor in {span.label}.",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
-from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt
+from llmfinops.cli.period_opts import AsOfOpt, FormatOpt, OutputFormat, PeriodOpt, SinceOpt, UntilOpt
 
 SCOPE_HELP = "SCOPE is a feature, or team:, model:, model_tier:, provider:, prompt_version: NAME."
 
@@ -47,9 +47,7 @@ def whatif_command(
     until: UntilOpt = None,
     period: PeriodOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table for people; json or csv with raw numbers.")
-    ] = "table",
+    fmt: FormatOpt = OutputFormat.table,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -61,18 +59,13 @@ def whatif_command(
 
     Example: llmfinops whatif --period 2026-11 --route agent=gpt-4o-mini --cap-output chat=400
     """
-    from llmfinops.cli.metrics_cmd import OutputFormat, render
+    from llmfinops.cli.metrics_cmd import render
     from llmfinops.cli.period_opts import period_from_options
     from llmfinops.config import load_config
     from llmfinops.store import Warehouse, connect
     from llmfinops.whatif import parse_rules, whatif
     from llmfinops.whatif.display import with_total
 
-    output = OutputFormat(fmt.lower()) if fmt.lower() in OutputFormat.__members__ else None
-    if output is None:
-        from llmfinops.errors import QueryError
-
-        raise QueryError(f"--format must be table, json or csv, not {fmt!r}")
     scenario = parse_rules(
         step_cap=step_cap or [],
         cap_context=cap_context or [],
@@ -90,8 +83,8 @@ def whatif_command(
     finally:
         con.close()
     title = f"whatif · {span.label} · by {by} · {scenario.options()}"
-    shown = with_total(table) if output is OutputFormat.table else table
-    render(shown, output, title=title, caption=None, empty=f"No calls in {span.label}.")
+    shown = with_total(table) if fmt is OutputFormat.table else table
+    render(shown, fmt, title=title, caption=None, empty=f"No calls in {span.label}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -153,6 +153,7 @@ def _ingest_connection(staging: Path, memory_limit: str) -> duckdb.DuckDBPyConne
     con.execute("SET enable_progress_bar = false")  # ours is the one on the terminal
     sqlfiles.execute_script(con, "token_rules")
     sqlfiles.execute_script(con, "ingest_macros")
+    sqlfiles.install_price_macros(con)
     return con
 
 

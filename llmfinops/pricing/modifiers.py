@@ -146,6 +146,12 @@ def modifier_table(pairs: list[tuple[str | None, str]], overrides: tuple[Modifie
     )
 
 
+def regional_tags(table: pa.Table) -> list[str]:
+    """The tag keys the regional_processing rows of a ``modifier_table`` read (empty: none)."""
+    rows = zip(table.column("modifier").to_pylist(), table.column("tag").to_pylist(), strict=True)
+    return sorted({tag for modifier, tag in rows if modifier == REGIONAL and tag is not None})
+
+
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 

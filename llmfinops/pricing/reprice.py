@@ -43,6 +43,7 @@ def reprice(wh: Warehouse, config: Config, *, memory_limit: str = "1GB") -> Repr
             con.execute("SET memory_limit = $m", {"m": memory_limit})
             con.execute("SET preserve_insertion_order = false")
             con.execute("SET enable_progress_bar = false")
+            sqlfiles.install_price_macros(con)
             glob = str(current / "day=*" / "*.parquet").replace("'", "''")
             # union_by_name: day files of an earlier release lack the newer columns (store/compat.py)
             source = f"read_parquet('{glob}', union_by_name = true)"

@@ -57,6 +57,7 @@ def whatif(
     if chosen not in WHATIF_GROUP_BYS:
         raise QueryError(f"whatif cannot be grouped by {chosen!r}; use one of: {', '.join(WHATIF_GROUP_BYS)}")
     sqlfiles.install_period_macro(con)
+    sqlfiles.install_price_macros(con)  # the price join's
     routes = any(r.kind == "route" for r in scenario.rules)
     if routes:
         sqlfiles.execute_script(con, "ingest_macros")  # normalize_model & co., to resolve targets
@@ -81,7 +82,11 @@ def whatif(
         pairs = _model_pairs(con, targets)
         con.register("price_table", price_catalog.build_price_table(pairs, config))
         # the price join reads the modifier table too (a what-if call carries no modifier columns)
-        con.register("modifier_rows", price_modifiers.modifier_table(pairs, config.modifiers))
+        modifier_rows = price_modifiers.modifier_table(pairs, config.modifiers)
+        con.register("modifier_rows", modifier_rows)
+        # a regional_processing row multiplies a call by one of its tags: pass those tags through
+        # (only then: reading the tags of every call in scope costs more than the re-pricing)
+        params["regional_tags"] = price_modifiers.regional_tags(modifier_rows)
         sql = _statement(con)
         table = sqlfiles.fetch_arrow(con, sql, sqlfiles.bind(sql, params))
     finally:
@@ -117,11 +122,12 @@ def _statement(con: duckdb.DuckDBPyConnection) -> str:
 
 
 # Columns whatif_changes leaves out (queries/whatif_changes.sql, `picked`): no price reads them.
+# (`tags` it passes, cut to the keys a regional_processing row reads, or NULL when none does.)
 _NOT_PASSED = frozenset(
     {
         "call_id", "user_id", "user_tier", "team", "feature", "task_id", "action_id", "session_id",
         "step", "status", "task_outcome", "latency_ms", "prompt_version", "source", "source_file",
-        "tags", "model_tier", "cost_source", "price_version", "catalog_cost_usd", "price_flags", "day",
+        "model_tier", "cost_source", "price_version", "catalog_cost_usd", "price_flags", "day",
     }
 )  # fmt: skip
 

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from llmfinops.metrics import compute, explain, resolve_period
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.store import Warehouse, connect
 
 

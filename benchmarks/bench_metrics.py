@@ -22,7 +22,7 @@ import duckdb
 from llmfinops.config import load_config
 from llmfinops.guardrails.run import run_check
 from llmfinops.metrics import METRICS, compute, resolve_period
-from llmfinops.metrics.period import between
+from llmfinops.period import between
 from llmfinops.store import Warehouse, connect
 
 

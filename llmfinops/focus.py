@@ -26,7 +26,7 @@ from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import InputError
 from llmfinops.focus_allocation import AllocationPlan, allocation_plan
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.pricing.catalog import batch_discount_table
 
 FORMATS = (".csv", ".parquet")

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.config import Config
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.report.chargeback import UNALLOCATED, weights
 from llmfinops.report.statement import chargeback_items
 

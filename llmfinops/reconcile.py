@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.errors import QueryError
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 
 DEFAULT_TOLERANCE = 0.05
 # Billed amounts come in cents or fractions of them; a difference under a cent is rounding.

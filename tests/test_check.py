@@ -19,7 +19,7 @@ from llmfinops.guardrails.breach import Breach
 from llmfinops.guardrails.builtins import builtin_breaches
 from llmfinops.guardrails.rules import AlertRule, CheckSettings, parse_alerts
 from llmfinops.guardrails.run import rule_breaches, run_check
-from llmfinops.metrics.period import resolve_period
+from llmfinops.period import resolve_period
 
 DAY = resolve_period("yesterday", None, None, date(2026, 11, 23))  # 2026-11-22, a Sunday
 N = None

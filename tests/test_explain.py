@@ -24,7 +24,7 @@ from test_metrics_sql import make_connection
 
 from llmfinops.errors import QueryError
 from llmfinops.metrics import EFFECTS, explain, resolve_period
-from llmfinops.metrics.period import between
+from llmfinops.period import between
 
 W46 = resolve_period("2026-W46", None, None)
 W47 = resolve_period("2026-W47", None, None)

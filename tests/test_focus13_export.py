@@ -33,7 +33,7 @@ from helpers import CASES
 
 from llmfinops import sqlfiles
 from llmfinops.config import Config
-from llmfinops.metrics.period import between
+from llmfinops.period import between
 from llmfinops.report.statement import build_chargeback
 from llmfinops.store import Warehouse, connect
 

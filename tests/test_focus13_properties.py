@@ -25,7 +25,7 @@ from llmfinops.cli import app
 from llmfinops.cli.app import run_app
 from llmfinops.config import Config
 from llmfinops.focus import focus_rows
-from llmfinops.metrics.period import between
+from llmfinops.period import between
 from llmfinops.report.chargeback import from_sql, round_cents
 from llmfinops.report.statement import build_chargeback
 from llmfinops.store import Warehouse, connect

@@ -18,7 +18,7 @@ from llmfinops import schema, sqlfiles
 from llmfinops.config import Config, TierEconomics
 from llmfinops.errors import QueryError
 from llmfinops.metrics import METRICS, compute, resolve_period
-from llmfinops.metrics.period import between
+from llmfinops.period import between
 
 W47 = resolve_period("2026-W47", None, None)
 CHAT = dict(feature="chat", team="growth")

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from llmfinops.errors import QueryError
-from llmfinops.metrics.period import Period, between, parse_day, resolve_period
+from llmfinops.period import Period, between, parse_day, resolve_period
 
 WED = date(2026, 11, 25)  # a Wednesday in ISO week 2026-W48
 

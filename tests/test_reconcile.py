@@ -22,7 +22,7 @@ import pytest
 from helpers import CASES
 
 from llmfinops import sqlfiles
-from llmfinops.metrics.period import between
+from llmfinops.period import between
 from llmfinops.reconcile import reconcile
 from llmfinops.store import Warehouse, connect
 

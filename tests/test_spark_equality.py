@@ -16,7 +16,7 @@ from spark_support import HAZARD_SINCE, HAZARD_UNTIL, assert_same, build_hazard_
 
 from llmfinops.config import load_config, parse_config
 from llmfinops.metrics import METRICS, compute, resolve_period
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.store import Warehouse, connect
 
 CONFIG = REPO / "examples" / "llmfinops.toml"

@@ -71,3 +71,11 @@ def test_import_llmfinops_is_light():
     ).stdout
     top = {m.split(".")[0] for m in out.split()}
     assert top.isdisjoint({*HEAVY, "typer", "rich"})
+
+
+@pytest.mark.parametrize("command", ["check", "export", "whatif", "explain", "savings", "report", "publish"])
+def test_a_commands_help_imports_no_engine(command):
+    # the shared period options once imported llmfinops.metrics, whose package loads DuckDB
+    code, modules = loaded_by(command, "--help")
+    assert code == 0
+    assert modules.isdisjoint({"duckdb", "pyarrow", "polars", "matplotlib"}), sorted(modules & set(HEAVY))

@@ -18,7 +18,7 @@ from typer.core import TyperCommand
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt, console, err_console, state
 from llmfinops.cli.period_opts import AsOfOpt, SinceOpt, UntilOpt, format_option, period_from_options
 from llmfinops.errors import LlmFinopsError
-from llmfinops.metrics.period import PERIOD_HELP
+from llmfinops.period import PERIOD_HELP
 
 if TYPE_CHECKING:
     from llmfinops.guardrails.run import CheckResult

@@ -18,7 +18,7 @@ from llmfinops.cli.period_opts import (
     period_from_options,
 )
 from llmfinops.errors import QueryError
-from llmfinops.metrics.period import parse_day, resolve_period
+from llmfinops.period import parse_day, resolve_period
 
 
 def explain(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from llmfinops.metrics.period import PERIOD_HELP, Period, parse_day, resolve_period
+from llmfinops.period import PERIOD_HELP, Period, parse_day, resolve_period
 
 PeriodOpt = Annotated[
     str | None,

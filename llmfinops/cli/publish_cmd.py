@@ -9,7 +9,7 @@ import typer
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console
 from llmfinops.config import load_config
 from llmfinops.errors import ConfigError
-from llmfinops.store import Warehouse
+from llmfinops.store.layout import Warehouse
 
 
 def publish(

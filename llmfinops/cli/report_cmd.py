@@ -17,7 +17,7 @@ import typer
 from llmfinops.cli.app import ConfigOpt, QuietOpt, WarehouseOpt, console, err_console
 from llmfinops.cli.period_opts import AsOfOpt, PeriodOpt, SinceOpt, UntilOpt, period_from_options
 from llmfinops.config import load_config
-from llmfinops.store import Warehouse
+from llmfinops.store.layout import Warehouse
 
 EXIT_EMPTY = 3
 

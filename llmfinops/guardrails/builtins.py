@@ -14,7 +14,7 @@ from llmfinops.guardrails.breach import Breach
 from llmfinops.guardrails.rules import BUILTINS
 from llmfinops.metrics import compute
 from llmfinops.metrics.budgets import budget_params
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 
 
 def builtin_breaches(con: duckdb.DuckDBPyConnection, period: Period, config: Config) -> list[Breach]:

@@ -20,8 +20,8 @@ from llmfinops.guardrails.breach import STATUS, Breach, exit_code
 from llmfinops.guardrails.builtins import builtin_breaches
 from llmfinops.guardrails.rules import BUILTINS, AlertRule
 from llmfinops.metrics import compute
-from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import get
+from llmfinops.period import Period
 
 
 @dataclass(frozen=True)

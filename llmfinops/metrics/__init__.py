@@ -9,9 +9,9 @@ table = compute(con, "cost-per-task", period=resolve_period("2026-W47", None, No
 
 from llmfinops.metrics.compute import compute
 from llmfinops.metrics.explain import EFFECTS, EXPLAIN_GROUP_BYS, explain
-from llmfinops.metrics.period import Period, resolve_period
 from llmfinops.metrics.readonly import run_sql
 from llmfinops.metrics.registry import DIMENSIONS, GROUP_BYS, METRICS, MetricSpec
+from llmfinops.period import Period, resolve_period
 
 __all__ = [
     "DIMENSIONS",

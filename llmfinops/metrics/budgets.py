@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from llmfinops.config import Config
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 
 
 def budget_month(period: Period) -> tuple[datetime, datetime]:

@@ -10,8 +10,8 @@ import pyarrow as pa
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import QueryError
-from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import MetricSpec, get
+from llmfinops.period import Period
 
 TIER_ECONOMICS_VARIABLE = "tier_economics"
 FEATURE_ECONOMICS_VARIABLE = "feature_economics"

@@ -15,7 +15,7 @@ import pyarrow as pa
 from llmfinops import sqlfiles
 from llmfinops.errors import QueryError
 from llmfinops.metrics.compute import name_group_column
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 
 QUERY = "explain"
 EXPLAIN_GROUP_BYS: tuple[str, ...] = (

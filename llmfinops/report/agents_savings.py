@@ -12,7 +12,7 @@ from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.metrics import compute
 from llmfinops.metrics.compute import set_agent_budget
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.savings import savings
 
 TOP_OPPORTUNITIES = 10

@@ -10,7 +10,7 @@ import duckdb
 
 from llmfinops.config import Config
 from llmfinops.errors import QueryError
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.report.csvout import write_csv
 from llmfinops.report.model import KINDS, ReportData
 from llmfinops.report.output import output_path, write_atomically

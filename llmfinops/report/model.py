@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 
 KINDS = ("showback", "chargeback")
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from llmfinops.errors import LlmFinopsError
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.report.model import file_label
 
 

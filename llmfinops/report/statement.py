@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.config import Config
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.report.chargeback import (
     SHARED,
     UNALLOCATED,

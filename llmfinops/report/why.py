@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.metrics.explain import EFFECTS, explain
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.report.formatting import label, signed_usd, usd
 
 TOP_FEATURES = 3  # features per team, by |change|

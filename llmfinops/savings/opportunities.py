@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.config import Config
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.savings.signals import Signals, gather
 from llmfinops.whatif import Rule, Scenario, Scope, whatif
 

@@ -15,7 +15,7 @@ import duckdb
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.metrics import compute
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.pricing import catalog as price_catalog
 
 Row = dict[str, Any]

@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from llmfinops.config import Config
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.store.layout import Warehouse
 
 

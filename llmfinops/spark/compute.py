@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from llmfinops.config import Config
 from llmfinops.metrics.compute import name_group_column, parameters, resolve, set_variables
-from llmfinops.metrics.period import Period
+from llmfinops.period import Period
 from llmfinops.spark import translate
 
 VARIABLE_VIEW_PREFIX = "_llmfinops_variable_"

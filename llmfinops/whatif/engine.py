@@ -19,8 +19,8 @@ from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import QueryError
 from llmfinops.metrics.compute import name_group_column
-from llmfinops.metrics.period import Period
 from llmfinops.metrics.registry import DIMENSIONS
+from llmfinops.period import Period
 from llmfinops.pricing import catalog as price_catalog
 from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.schema import CALL_COLUMNS

@@ -83,10 +83,10 @@ def main() -> None:
     print(f"records               {n:,}")
     for label, run in (("bare DuckDB copy", bare), ("llmfinops ingest", ours)):
         rate = n / run.seconds
-        print(f"{label:21s} {run.seconds:7.1f} s  {rate:12,.0f} records/s  peak {run.peak_mb:7.0f} MB")
-    print(f"ratio (ours / bare)   {bare.seconds / ours.seconds:7.2f}x throughput")
+        print(f"{label:21s} {run.seconds:7.2f} s  {rate:12,.0f} records/s  peak {run.peak_mb:7.0f} MB")
+    print(f"ratio (ours / bare)   {bare.seconds / ours.seconds:7.3f}x throughput")
     again = llmfinops_ingest(src, work / "wh")
-    print(f"re-ingest (no-op)     {again.seconds:7.1f} s  peak {again.peak_mb:7.0f} MB")
+    print(f"re-ingest (no-op)     {again.seconds:7.2f} s  peak {again.peak_mb:7.0f} MB")
     if not args.skip_metrics:
         # The metrics step (issue #3): all nine metrics for one month of this store.
         subprocess.run(

@@ -71,3 +71,16 @@ def test_crlf_log_ingests_like_lf(tmp_path: Path) -> None:
         results.append(rows(wh, "SELECT call_id, input_tokens, cost_usd FROM calls ORDER BY call_id"))
     assert results[0] == results[1]
     assert [r["input_tokens"] for r in results[0]] == [100, 101, 102]
+
+
+def test_balanced_chunks_cut_a_file_into_whole_rounds():
+    from llmfinops.ingest.sources import CHUNK_BYTES, balanced_chunk_bytes
+
+    mb = 1024 * 1024
+    # 356 MB with two workers: 6 chunks of 59.34 MB (3 rounds), not five of 64 MB and one of 36
+    assert balanced_chunk_bytes(356 * mb, 2) == -(-356 * mb // 6)
+    # 100 MB: two chunks of 50 MB (one round), not 64 + 36
+    assert balanced_chunk_bytes(100 * mb, 2) == 50 * mb
+    # a file within one chunk, or no workers known: the usual size
+    assert balanced_chunk_bytes(10 * mb, 2) == CHUNK_BYTES
+    assert balanced_chunk_bytes(356 * mb, 0) == CHUNK_BYTES

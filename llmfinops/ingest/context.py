@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops import schema, sqlfiles
-from llmfinops.ingest.sources import LineChunk, LineLimits, SourceFile, line_chunks
+from llmfinops.ingest.sources import LineChunk, LineLimits, SourceFile, balanced_chunk_bytes, line_chunks
 from llmfinops.schema import SchemaMismatch
 
 # Columns a staged query returns: where the record was, why it is unusable (NULL if usable),
@@ -66,8 +66,13 @@ class ReadContext:
         """
         previous = self.start_offset
         rejects: list[tuple[int, str]] = []
+        chunk_bytes = balanced_chunk_bytes(src.size - self.start_offset, self.workers())
         chunks = line_chunks(
-            src.path, start_offset=self.start_offset, start_line=self.start_line, limits=self.limits
+            src.path,
+            start_offset=self.start_offset,
+            start_line=self.start_line,
+            chunk_bytes=chunk_bytes,
+            limits=self.limits,
         )
         for chunk in chunks:
             rejects.extend(chunk.rejects)
@@ -144,6 +149,10 @@ class ReadContext:
             self.progress.rows += count
         return count
 
+    def workers(self) -> int:
+        """How many chunks are staged at once: one per DuckDB thread."""
+        return max(1, int(self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+
     def stage_chunks(
         self,
         sql: str,
@@ -157,7 +166,7 @@ class ReadContext:
         parallel instead, one cursor each; at most ``workers`` chunks are in memory at once.
         ``chunk_params`` computes per-chunk parameters with the chunk registered.
         """
-        workers = max(1, int(self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+        workers = self.workers()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pending: deque[Future[int]] = deque()
             for table in chunks:

@@ -78,7 +78,9 @@ def write_days(
         try:
             for batch in reader:
                 if on_new_rows is not None:
-                    on_new_rows(batch.filter(batch.column("of_run")))
+                    # filtering copies every column: only when stored rows are in the batch
+                    of_run = batch.column("of_run")
+                    on_new_rows(batch if pc.all(of_run).as_py() else batch.filter(of_run))
                 batch = batch.drop_columns(["of_run"])
                 for day, rows in _split_by_day(batch):
                     pending.setdefault(day, []).append(rows)

@@ -108,3 +108,13 @@ def test_ingest_prints_summary_and_store_overview(cli, jsonl, tmp_path):
     assert "mystery" in out  # unpriced, by model
     # 1M input tokens of gpt-4o-mini at $0.15/MTok
     assert "2 calls from 2026-11-16 to 2026-11-17, $0.15 priced, 1 unpriced" in out
+
+
+def test_root_help_lists_every_command_with_its_whole_summary():
+    out = subprocess.run(
+        [sys.executable, "-m", "llmfinops", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    words = " ".join(out.split())  # summaries wrap over lines
+    for name, (_, summary) in COMMANDS.items():
+        assert f"{name} {summary}" in words, name
+    assert "..." not in out  # click's default cut summaries to one line

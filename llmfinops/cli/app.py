@@ -29,6 +29,9 @@ app = typer.Typer(
     help="Offline FinOps for LLM spend: ingest call logs, compute unit economics, render reports.",
     no_args_is_help=True,
     add_completion=False,
+    # The root help is click's plain listing: typer's rich layout imports rich's markdown and
+    # syntax modules, half of what `llmfinops --help` took (a command's own help keeps it).
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

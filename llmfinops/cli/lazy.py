@@ -13,7 +13,7 @@ from typing import Any, ClassVar  # typer vendors click privately (typer._click)
 
 import typer
 import typer.main
-from typer.core import TyperCommand, TyperGroup
+from typer.core import DEFAULT_MARKUP_MODE, TyperCommand, TyperGroup
 
 # command name -> (module with a register(app), the command's one-line summary for --help)
 LazyTable = dict[str, tuple[str, str]]
@@ -46,10 +46,21 @@ class LazyGroup(TyperGroup):
     def load(self, module: str) -> dict[str, Any]:
         """Every command ``module`` registers, as click commands (imported once)."""
         if module not in self._loaded:
-            sub = typer.Typer(rich_markup_mode=self.rich_markup_mode)
+            sub = typer.Typer(rich_markup_mode=DEFAULT_MARKUP_MODE)  # a command's help keeps rich's layout
             import_module(module).register(sub)
             self._loaded[module] = dict(typer.main.get_group(sub).commands)
         return self._loaded[module]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # click cuts each summary to fit one line ("Re-price the stored history with..."): the
+        # summaries here are written to be read whole, so they wrap instead
+        rows = [
+            (name, self.table[name][1] if name in self.table else self.commands[name].get_short_help_str(200))
+            for name in self.list_commands(ctx)
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True

@@ -117,4 +117,4 @@ def test_root_help_lists_every_command_with_its_whole_summary():
     words = " ".join(out.split())  # summaries wrap over lines
     for name, (_, summary) in COMMANDS.items():
         assert f"{name} {summary}" in words, name
-    assert "..." not in out  # click's default cut summaries to one line
+    assert "..." not in out.split("Commands:")[1]  # click cut each summary to one line

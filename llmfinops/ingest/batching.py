@@ -4,7 +4,7 @@ Planning one staging query costs ~25 ms, which dominates when a source is thousa
 of a few KB each (Claude Code writes one per session). Ingesters that can read lines of many
 files in one query (their SQL takes each line's file from ``lines.source_file``) say so with
 ``batchable(src)`` and ``stage_lines(lines, ctx)``; small files of theirs are then read here and
-staged once per ~32 MB instead of once per file.
+staged once per ~64 MB (sources.CHUNK_BYTES) instead of once per file.
 """
 
 from __future__ import annotations

@@ -58,7 +58,8 @@ normalised AS (
 counted AS (
     SELECT
         *,
-        -- a gateway or host (openrouter, groq, ...) keeps its model slug: model_for
+        -- a gateway or host (openrouter, groq, ...) keeps its model slug: model_for, given the
+        -- normalised id computed once above (model_given)
         coalesce(normalize_provider(r.provider), infer_provider(model_norm)) AS provider_n,
         model_given(model_raw, model_norm, coalesce(normalize_provider(r.provider), infer_provider(model_norm)))
             AS model_n,

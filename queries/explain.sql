@@ -72,8 +72,9 @@
 --   cost_per_token_0, cost_per_token_1                  DOUBLE  C/T, USD (NULL when T = 0)
 --   unpriced_calls_0, unpriced_calls_1                  BIGINT  calls with cost_usd NULL
 WITH period_calls AS (
+    -- both periods' calls, each row marked with its period (0 = base, 1 = current)
     SELECT
-        0 AS period,
+        period,
         grp,
         model,
         coalesce('action:' || action_id, 'task:' || task_id, 'call:' || call_id) AS action_key,
@@ -82,19 +83,11 @@ WITH period_calls AS (
         coalesce(input_tokens, 0) AS input_tokens,
         coalesce(output_tokens, 0) AS output_tokens,
         team
-    FROM calls_in_period($base_since, $base_until, $group_by)
-    UNION ALL
-    SELECT
-        1 AS period,
-        grp,
-        model,
-        coalesce('action:' || action_id, 'task:' || task_id, 'call:' || call_id) AS action_key,
-        cost_usd,
-        NOT coalesce(response_cache_hit, false) AS model_call,
-        coalesce(input_tokens, 0) AS input_tokens,
-        coalesce(output_tokens, 0) AS output_tokens,
-        team
-    FROM calls_in_period($since, $until, $group_by)
+    FROM (
+        SELECT 0 AS period, * FROM calls_in_period($base_since, $base_until, $group_by)
+        UNION ALL
+        SELECT 1 AS period, * FROM calls_in_period($since, $until, $group_by)
+    )
 ),
 checked AS (
     SELECT *

@@ -81,7 +81,7 @@ def whatif(
         }
         pairs = _model_pairs(con, targets)
         con.register("price_table", price_catalog.build_price_table(pairs, config))
-        # the price join reads the modifier table too (a what-if call carries no modifier columns)
+        # the price join reads the modifier table too (the calls carry their stored modifier columns)
         modifier_rows = price_modifiers.modifier_table(pairs, config.modifiers)
         con.register("modifier_rows", modifier_rows)
         # a regional_processing row multiplies a call by one of its tags: pass those tags through

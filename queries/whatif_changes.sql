@@ -7,13 +7,18 @@
 --   $has_step_cap BOOLEAN   whether any rule is a step cap (the step index is computed only then)
 --   $scope_feature, $scope_team, $scope_model, $scope_model_tier, $scope_provider,
 --   $scope_prompt_version  VARCHAR[]  the values the rules name per dimension: a call no rule can
---                          match is skipped at the scan, before its other columns are read
+--                          match is skipped at the scan, before its other columns are read, and
+--                          a dimension no rule names (empty list) is not read at all
 --   $regional_tags VARCHAR[] the tag keys the modifier table's regional_processing rows read
 --                          (empty: none, and the tags column is not read at all)
--- Input relations: `calls` (through calls_in_period), `whatif_rules` (one row per option:
--- ord, kind, dim, value, n, share), `whatif_targets(ord, model, provider)` (queries/whatif_targets.sql),
--- `batch_discounts(provider, discount)`, `price_table` and `modifier_rows` (as price_calls.sql);
--- the macro price_row_in_force (queries/price_rules.sql), as the price join looks rows up.
+--   $prices_change BOOLEAN  queries/whatif_price_changes.sql: false, every call is priced at
+--                          $since (exactly what its own ts gives then) and ts is not read
+--   $parts_stored  BOOLEAN  queries/whatif_parts.sql: false, no call of the period holds a
+--                          per-modality part and extra_units is not read (NULL)
+-- Input relations: `calls` (through calls_in_period), `whatif_scope_rules` (queries/whatif_scopes.sql:
+-- the rules that apply per combination of scope keys), `batch_discounts(provider, discount)`,
+-- `price_table` and `modifier_rows` (as price_calls.sql); the macro price_row_in_force
+-- (queries/price_rules.sql), as the price join looks rows up.
 --
 -- A rule applies to a call when the call's STORED value of the rule's dimension equals the
 -- rule's value; of several rules of one kind that apply, the last one given wins. The kinds
@@ -52,52 +57,7 @@
 --   change          VARCHAR  dropped (by a step cap) | rerouted (model, maybe more) | changed
 --                            (tokens or batch) | unchanged (only not applicable)
 --   not_applicable  BOOLEAN  a rule applied that the call's provider has no rate for
-WITH rules AS (
-    SELECT coalesce(list(struct_pack(
-        ord := r.ord, kind := r.kind, dim := r.dim, value := r.value, n := r.n, share := r.share,
-        model := t.model, provider := t.provider
-    ) ORDER BY r.ord), []) AS rl
-    FROM whatif_rules AS r
-    LEFT JOIN whatif_targets AS t ON t.ord = r.ord
-),
--- Rules are matched once per distinct combination of the scope dimensions, not once per call.
-scopes AS (
-    SELECT DISTINCT feature, team, model, model_tier, provider, prompt_version
-    FROM calls_in_period($since, $until, $group_by)
-    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), feature)
-        OR list_contains(CAST($scope_team AS VARCHAR[]), team)
-        OR list_contains(CAST($scope_model AS VARCHAR[]), model)
-        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), model_tier)
-        OR list_contains(CAST($scope_provider AS VARCHAR[]), provider)
-        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), prompt_version)
-),
-scope_hits AS (
-    SELECT
-        s.*,
-        list_filter(rules.rl, lambda r: r.value = CASE r.dim
-            WHEN 'feature' THEN s.feature
-            WHEN 'team' THEN s.team
-            WHEN 'model' THEN s.model
-            WHEN 'model_tier' THEN s.model_tier
-            WHEN 'provider' THEN s.provider
-            WHEN 'prompt_version' THEN s.prompt_version
-        END) AS hits
-    FROM scopes AS s, rules
-),
-scope_rules AS (
-    SELECT
-        coalesce(feature, '') AS feature_key, coalesce(team, '') AS team_key, coalesce(model, '') AS model_key,
-        coalesce(model_tier, '') AS model_tier_key, coalesce(provider, '') AS provider_key,
-        coalesce(prompt_version, '') AS prompt_version_key,
-        list_filter(hits, lambda r: r.kind = 'step_cap')[-1].n AS step_cap,
-        list_filter(hits, lambda r: r.kind = 'context_cap')[-1].n AS context_cap,
-        list_filter(hits, lambda r: r.kind = 'output_cap')[-1].n AS output_cap,
-        list_filter(hits, lambda r: r.kind = 'cache')[-1].share AS cache_share,
-        list_filter(hits, lambda r: r.kind = 'route')[-1] AS route,
-        len(list_filter(hits, lambda r: r.kind = 'batch')) > 0 AS batch_rule
-    FROM scope_hits
-    WHERE len(hits) > 0
-),
+WITH
 -- The step index over ALL of a task's calls in the period, whatever the rules' scopes; joined
 -- only when a rule is a step cap (else the join folds away and no call_id is read).
 step_index AS (
@@ -105,35 +65,46 @@ step_index AS (
     FROM calls_in_period($since, $until, $group_by)
     WHERE $has_step_cap AND task_id IS NOT NULL
 ),
--- Only the columns used: reading every column of the period (tags above all) would cost more
--- than the whole re-pricing.
 picked AS (
     -- Every column but the ones no price depends on (ids, dimensions: reading them would cost
     -- more than the re-pricing), so whatever the price join reads (token counts, batch, and any
-    -- unit or price modifier the store holds) reaches it as stored. Tags only where a
-    -- regional_processing row reads one: the bound $regional_tags folds the CASE away when it is
-    -- empty, so the common case never reads the tags MAP.
+    -- unit or price modifier the store holds) reaches it as stored. Three are read only when
+    -- they can change a price, each by a bound parameter that folds its CASE away otherwise:
+    -- tags (`all_tags`) where a regional_processing row reads one, ts when a price starts or
+    -- ends inside the period, extra_units (`all_parts`) when a day file of the period holds a
+    -- part. Tags and parts are cut in the last SELECT, so a column not read is not carried
+    -- through the materialised steps below either.
     SELECT
         c.* EXCLUDE (call_id, user_id, user_tier, team, feature, task_id, action_id, session_id, step,
             status, task_outcome, latency_ms, prompt_version, source, source_file, tags, model_tier,
-            cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day),
-        CASE WHEN len(CAST($regional_tags AS VARCHAR[])) > 0
-            THEN map_from_entries(list_filter(map_entries(c.tags),
-                lambda e: list_contains(CAST($regional_tags AS VARCHAR[]), e.key)))
-        END AS tags,
+            cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day, ts, extra_units),
+        -- (queries/whatif_price_changes.sql: priced at its start, every call prices as at its ts)
+        CASE WHEN $prices_change THEN c.ts ELSE CAST($since AS TIMESTAMPTZ) END AS ts,
+        c.tags AS all_tags,
+        c.extra_units AS all_parts,
         coalesce(c.response_cache_hit, false) AS hit,
         -- per-modality parts (audio, image, ...) live INSIDE the token counts: a cap or a cache share
         -- cannot say which part it removes, so such calls are left as they are (not applicable)
-        coalesce(cardinality(c.extra_units) > 0, false) AS has_parts,
-        r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route, r.batch_rule,
+        coalesce(cardinality(CASE WHEN $parts_stored THEN c.extra_units END) > 0, false) AS has_parts,
+        r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route_model, r.route_provider, r.batch_rule,
         s.step_index
     FROM calls_in_period($since, $until, $group_by) AS c
-    -- a plain equi-join on the scope columns (NULL as an empty string, which no logged value is:
-    -- ingest stores empty strings as NULL) hashes faster than IS NOT DISTINCT FROM
-    JOIN scope_rules AS r
-        ON r.feature_key = coalesce(c.feature, '') AND r.team_key = coalesce(c.team, '')
-        AND r.model_key = coalesce(c.model, '') AND r.model_tier_key = coalesce(c.model_tier, '')
-        AND r.provider_key = coalesce(c.provider, '') AND r.prompt_version_key = coalesce(c.prompt_version, '')
+    -- each call's key per dimension as queries/whatif_scopes.sql defines it: the named value it
+    -- holds, else ''. A dimension no rule names folds to '' (its bound list is empty), so its
+    -- column is never read.
+    JOIN whatif_scope_rules AS r
+        ON r.feature_key = CASE WHEN len(CAST($scope_feature AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_feature AS VARCHAR[]), c.feature) THEN c.feature ELSE '' END
+        AND r.team_key = CASE WHEN len(CAST($scope_team AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_team AS VARCHAR[]), c.team) THEN c.team ELSE '' END
+        AND r.model_key = CASE WHEN len(CAST($scope_model AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_model AS VARCHAR[]), c.model) THEN c.model ELSE '' END
+        AND r.model_tier_key = CASE WHEN len(CAST($scope_model_tier AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_model_tier AS VARCHAR[]), c.model_tier) THEN c.model_tier ELSE '' END
+        AND r.provider_key = CASE WHEN len(CAST($scope_provider AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_provider AS VARCHAR[]), c.provider) THEN c.provider ELSE '' END
+        AND r.prompt_version_key = CASE WHEN len(CAST($scope_prompt_version AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_prompt_version AS VARCHAR[]), c.prompt_version) THEN c.prompt_version ELSE '' END
     LEFT JOIN step_index AS s ON $has_step_cap AND s.call_id = c.call_id
     -- the scopes' filter again, so only the calls in scope reach the join
     WHERE list_contains(CAST($scope_feature AS VARCHAR[]), c.feature)
@@ -189,16 +160,16 @@ written AS (
 routed AS (
     SELECT
         w.*,
-        NOT w.hit AND w.route IS NOT NULL
-            AND (w.route.model IS DISTINCT FROM w.model OR w.route.provider IS DISTINCT FROM w.provider)
+        NOT w.hit AND w.route_model IS NOT NULL
+            AND (w.route_model IS DISTINCT FROM w.model OR w.route_provider IS DISTINCT FROM w.provider)
             AS rerouted
     FROM written AS w
 ),
 final AS (
     SELECT
         r.*,
-        CASE WHEN r.rerouted THEN r.route.provider ELSE r.provider END AS provider4,
-        CASE WHEN r.rerouted THEN r.route.model ELSE r.model END AS model4
+        CASE WHEN r.rerouted THEN r.route_provider ELSE r.provider END AS provider4,
+        CASE WHEN r.rerouted THEN r.route_model ELSE r.model END AS model4
     FROM routed AS r
 ),
 -- Whether a call's (new) model has a batch rate matters only to a call the batch option would
@@ -250,12 +221,17 @@ judged AS (
 )
 SELECT
     * EXCLUDE (
-        hit, has_parts, parts_not_capped, step_cap, context_cap, output_cap, cache_share, route, batch_rule,
+        all_tags, all_parts, hit, has_parts, parts_not_capped, step_cap, context_cap, output_cap, cache_share, route_model, route_provider, batch_rule,
         step_index, dropped, in1,
         cached1, writes1, writes1h1, out2, cached3, writes3, rerouted, provider4, model4, has_batch_rate,
         batched, not_applicable, provider, model, input_tokens, cached_input_tokens, cache_write_tokens,
         cache_write_1h_tokens, output_tokens, reasoning_tokens, batch, cost_usd
     ),
+    CASE WHEN len(CAST($regional_tags AS VARCHAR[])) > 0
+        THEN map_from_entries(list_filter(map_entries(all_tags),
+            lambda e: list_contains(CAST($regional_tags AS VARCHAR[]), e.key)))
+    END AS tags,
+    CASE WHEN $parts_stored THEN all_parts END AS extra_units,
     provider4 AS provider,
     model4 AS model,
     in1 AS input_tokens,

@@ -312,3 +312,19 @@ def test_caps_leave_a_call_with_modality_parts_as_it_is(store):
     # which part a cap would cut is unknown: unchanged ($0.0045), not applicable.
     got = run(store, cap_output=["voice=50"])
     expect(got, "voice", 0.008, 0.003 + 0.0045, affected=1, na=1)
+
+
+def test_rules_on_several_dimensions_match_each_call_by_its_own_values(store):
+    # Three dimensions named at once (team is not): each call takes the rules its own values match.
+    #   prompt_version v2 (c1, c2 of chat; every other call has none) output cap 100:
+    #     c1 8,000 x 2.50 + 2,000 x 1.25 + 100 x 10 = 23,500 -> $0.0235
+    #     c2 1,010 x 2.50 + 100 x 10 = 3,525 -> $0.003525 (reasoning 1,500 -> 100)
+    #     chat 0.100025 - 0.0275 - 0.022525 + 0.0235 + 0.003525 = 0.077025
+    #   model gpt-4o-mini (d2 of digest) output cap 500: 10,000 x 0.15 + 500 x 0.60 = 1,800 -> $0.0018
+    #     digest 0.0251 - 0.0021 + 0.0018 = 0.0248
+    #   feature agent step cap 2: a3, a4 dropped: 1.3035 - 0.0105 - 0.0135 = 1.2795
+    got = run(store, cap_output=["prompt_version:v2=100", "model:gpt-4o-mini=500"], step_cap=["agent=2"])
+    expect(got, "chat", 0.100025, 0.077025, affected=2, unpriced=1)
+    expect(got, "digest", 0.0251, 0.0248, affected=1)
+    expect(got, "agent", 1.3035, 1.2795, affected=2, dropped=2)
+    untouched(got, "gateway", "voice")

@@ -19,6 +19,7 @@ import json
 import math
 
 import pytest
+from profile_support import whatif_columns_read
 
 from llmfinops.config import Config, parse_config
 from llmfinops.ingest.pipeline import ingest_paths
@@ -120,29 +121,9 @@ def test_without_the_row_in_the_config_the_new_cost_has_no_multiplier(store):
     check(got["eu"], 0.042525, 0.00405 * 2)
 
 
-def parquet_columns_read(store: Warehouse, config: Config, tmp_path) -> set[str]:
-    """Every store column a Parquet scan of the whatif statement reads (DuckDB's JSON profile of
-    the last statement: whatif runs as one)."""
-    profile = tmp_path / "profile.json"
-    con = connect(store)
-    try:
-        con.execute("PRAGMA enable_profiling = 'json'")
-        con.execute(f"PRAGMA profiling_output = '{profile}'")
-        whatif(con, parse_rules(route=["eu=gpt-5-mini"]), period=W47, config=config)
-    finally:
-        con.close()
-
-    def scans(node: dict) -> list[dict]:
-        own = [node] if node.get("extra_info", {}).get("Function") == "READ_PARQUET" else []
-        return own + [s for child in node.get("children", []) for s in scans(child)]
-
-    found = scans(json.loads(profile.read_text())["operator"][0])
-    assert found, "no Parquet scan in the profile"
-    return {c for scan in found for c in scan["extra_info"]["Projections"]}
-
-
 def test_tags_are_read_only_when_a_regional_row_needs_them(store, tmp_path):
     # reading the tags MAP of every call in scope costs more than the re-pricing: without a
     # regional_processing row the statement must not read it at all
-    assert "tags" not in parquet_columns_read(store, Config(), tmp_path)
-    assert "tags" in parquet_columns_read(store, CONFIG, tmp_path)
+    scenario = parse_rules(route=["eu=gpt-5-mini"])
+    assert "tags" not in whatif_columns_read(store, scenario, W47, Config(), tmp_path)
+    assert "tags" in whatif_columns_read(store, scenario, W47, CONFIG, tmp_path)

@@ -49,6 +49,22 @@ def _calls_view_sql(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> str:
     return f"CREATE OR REPLACE VIEW calls AS SELECT {cols}, day FROM {source}"
 
 
+def _day_files_view_sql(wh: Warehouse) -> str:
+    """`day_files(day, path)`: the day files, so a reader can ask their Parquet footers about a
+    period (queries/whatif_parts.sql) without scanning them."""
+    if not wh.day_files():
+        return (
+            "CREATE OR REPLACE VIEW day_files AS "
+            "SELECT CAST(NULL AS DATE) AS day, CAST(NULL AS VARCHAR) AS path WHERE false"
+        )
+    glob = quote_literal(str(wh.calls_dir / "day=*" / "*.parquet"))
+    return (
+        "CREATE OR REPLACE VIEW day_files AS SELECT "
+        "CAST(regexp_extract(file, 'day=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS DATE) AS day, file AS path "
+        f"FROM glob({glob})"
+    )
+
+
 def _side_view_sql(wh: Warehouse, view: str, filename: str, empty_columns: str) -> str:
     gen = wh.current_generation()
     if gen is None or not (gen / filename).exists():
@@ -91,6 +107,7 @@ PRICES_COLUMNS = "CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS provi
 def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
     con.execute("SET TimeZone = 'UTC'")
     con.execute(_calls_view_sql(con, wh))
+    con.execute(_day_files_view_sql(wh))
     con.execute(_side_view_sql(wh, "prices", PRICES_FILE, PRICES_COLUMNS))
     con.execute(_side_view_sql(wh, "quarantine", QUARANTINE_FILE, QUARANTINE_COLUMNS))
     con.execute(_side_view_sql(wh, "ingested_files", FILES_FILE, FILES_COLUMNS))

@@ -29,6 +29,9 @@ COMPRESSION_LEVEL = 1
 NO_STATISTICS = frozenset(
     {"user_id", "task_id", "action_id", "session_id", "tags", "extra_units", "price_flags"}
 )
+# ... but the extra_units map's key column keeps them: its null count tells whatif, from the
+# footers alone, that no call of a period has per-modality parts (queries/whatif_parts.sql).
+LEAF_STATISTICS = ("extra_units.key_value.key",)
 # Limits of write_days: rows waiting in all, row-group sizes, batch size, threads, open files.
 BUFFERED_ROWS = 1_000_000
 MIN_ROW_GROUP = 5_000
@@ -140,7 +143,8 @@ class _DayFiles:
             self._schema,
             compression=COMPRESSION,
             compression_level=COMPRESSION_LEVEL,
-            write_statistics=[f.name for f in self._schema if f.name not in NO_STATISTICS],
+            write_statistics=[f.name for f in self._schema if f.name not in NO_STATISTICS]
+            + list(LEAF_STATISTICS),
         )
         with self._lock:
             self._open[day] = writer

@@ -9,13 +9,14 @@ does not cover) comes from ``queries/reconcile_unmatched.sql``, so nothing disap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
-import pyarrow as pa
-
-from llmfinops import sqlfiles
 from llmfinops.errors import QueryError
 from llmfinops.period import Period
+
+if TYPE_CHECKING:  # the module stays light: `reconcile --help` reads the defaults below
+    import duckdb
+    import pyarrow as pa
 
 DEFAULT_TOLERANCE = 0.05
 # Billed amounts come in cents or fractions of them; a difference under a cent is rounding.
@@ -71,6 +72,8 @@ def reconcile(
     if floor_usd < 0:
         raise QueryError(f"--floor must be a non-negative amount in USD, not {floor_usd}")
     params = {"since": period.since, "until": period.until, "tolerance": tolerance, "floor_usd": floor_usd}
+    from llmfinops import sqlfiles
+
     table = sqlfiles.run(con, "reconcile", params)
     unmatched = sqlfiles.run(con, "reconcile_unmatched", params)
     return Reconciliation(table, _summarise(table, unmatched, period, tolerance, floor_usd))

@@ -510,7 +510,7 @@ def test_every_metric_query_has_a_test_case():
 def test_headers_list_exactly_the_output_columns(con):
     # alert rules are validated against the header's columns, so they must be the real ones
     # (the SQL's own columns: compute may rename `group` after the dimension)
-    from llmfinops.metrics.compute import set_economics
+    from llmfinops.metrics.computation import set_economics
 
     set_economics(con, Config(user_tiers={"pro": TierEconomics(arpu_usd_month=20.0)}))
     for spec in METRICS.values():

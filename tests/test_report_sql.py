@@ -20,7 +20,7 @@ import pytest
 from llmfinops import schema, sqlfiles
 from llmfinops.config import Config, TierEconomics
 from llmfinops.metrics import resolve_period
-from llmfinops.metrics.compute import set_tier_economics
+from llmfinops.metrics.computation import set_tier_economics
 from llmfinops.report.model import period_params
 from llmfinops.sqlfiles import run as run_query
 from llmfinops.store.catalog import QUARANTINE_COLUMNS

@@ -6,7 +6,7 @@ import pytest
 from helpers import REPO
 
 from llmfinops.metrics import METRICS, resolve_period
-from llmfinops.metrics.compute import parameters
+from llmfinops.metrics.computation import parameters
 from llmfinops.store import Warehouse
 
 CONFIG = REPO / "examples" / "llmfinops.toml"

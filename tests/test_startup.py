@@ -73,7 +73,10 @@ def test_import_llmfinops_is_light():
     assert top.isdisjoint({*HEAVY, "typer", "rich"})
 
 
-@pytest.mark.parametrize("command", ["check", "export", "whatif", "explain", "savings", "report", "publish"])
+@pytest.mark.parametrize(
+    "command",
+    ["check", "export", "whatif", "explain", "savings", "report", "publish", "metrics", "sql", "reconcile"],
+)
 def test_a_commands_help_imports_no_engine(command):
     # the shared period options once imported llmfinops.metrics, whose package loads DuckDB
     code, modules = loaded_by(command, "--help")

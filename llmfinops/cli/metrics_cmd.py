@@ -8,9 +8,8 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow as pa
 import typer
 from rich import box
 from rich.measure import Measurement
@@ -29,11 +28,12 @@ from llmfinops.cli.period_opts import (
 )
 from llmfinops.config import load_config
 from llmfinops.errors import InputError, QueryError
-from llmfinops.metrics import METRICS, compute, run_sql
-from llmfinops.metrics.compute import set_economics
 from llmfinops.metrics.display import format_cell, is_numeric
-from llmfinops.metrics.registry import get
-from llmfinops.store import Warehouse, connect
+from llmfinops.metrics.registry import METRICS, get
+from llmfinops.store import Warehouse
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TOP_SPENDERS_LIMIT = 20
 
@@ -106,6 +106,9 @@ def metrics(
             calls_path=spark_calls,
         )
     else:
+        from llmfinops.metrics import compute
+        from llmfinops.store import connect
+
         wh.require()
         con = connect(wh)
         try:
@@ -146,6 +149,10 @@ def sql(
             "sql runs DuckDB's dialect only; on Spark, query the day files directly "
             "(spark.read.parquet('WAREHOUSE/calls')) or use `llmfinops metrics NAME --engine spark`"
         )
+    from llmfinops.metrics import run_sql
+    from llmfinops.metrics.computation import set_economics
+    from llmfinops.store import connect
+
     text = _statement(query, file)
     wh = Warehouse.at(warehouse)
     wh.require()

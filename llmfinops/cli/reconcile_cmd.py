@@ -6,9 +6,8 @@ cron job can alert; 2 bad option, no warehouse or bad config.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
 import typer
 
 from llmfinops.cli.app import ConfigOpt, WarehouseOpt
@@ -25,7 +24,10 @@ from llmfinops.cli.period_opts import (
 from llmfinops.config import load_config
 from llmfinops.metrics.display import MISSING, money
 from llmfinops.reconcile import DEFAULT_FLOOR_USD, DEFAULT_TOLERANCE, ReconcileSummary, reconcile
-from llmfinops.store import Warehouse, connect
+from llmfinops.store import Warehouse
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 EXIT_FLAGGED = 1
 # What a person reads in the terminal; --format json/csv carries every column, unformatted.
@@ -68,6 +70,8 @@ def reconcile_command(
     span = period_from_options(period, since, until, as_of)
     wh = Warehouse.at(warehouse)
     wh.require()
+    from llmfinops.store import connect
+
     con = connect(wh)
     try:
         result = reconcile(con, span, tolerance=tolerance, floor_usd=floor)
@@ -88,6 +92,8 @@ def reconcile_command(
 
 def _for_people(table: pa.Table) -> pa.Table:
     """The columns a person reads, money and shares written out (render leaves strings alone)."""
+    import pyarrow as pa
+
     rows = []
     for row in table.to_pylist():
         rows.append(

@@ -11,7 +11,7 @@ import pyarrow as pa
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.metrics import compute
-from llmfinops.metrics.compute import set_agent_budget
+from llmfinops.metrics.computation import set_agent_budget
 from llmfinops.period import Period
 from llmfinops.savings import savings
 

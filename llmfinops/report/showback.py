@@ -17,7 +17,7 @@ from llmfinops.guardrails.breach import JSON_KEYS, shown
 from llmfinops.guardrails.run import CheckResult, run_check
 from llmfinops.metrics import compute
 from llmfinops.metrics.budgets import budget_month, budget_params
-from llmfinops.metrics.compute import set_economics
+from llmfinops.metrics.computation import set_economics
 from llmfinops.period import Period
 from llmfinops.report.agents_savings import agents_and_savings
 from llmfinops.report.model import ReportData, describe, period_params

@@ -9,7 +9,7 @@ import matplotlib
 from markupsafe import Markup
 from matplotlib.ticker import FuncFormatter
 
-from llmfinops.metrics.explain import EFFECTS
+from llmfinops.metrics.explanation import EFFECTS
 from llmfinops.report.charts import STYLE, WIDTH_IN, _figure, to_svg
 from llmfinops.report.formatting import signed_usd
 from llmfinops.report.why import EFFECT_NAMES

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from llmfinops.metrics.explain import EFFECTS, explain
+from llmfinops.metrics.explanation import EFFECTS, explain
 from llmfinops.period import Period
 from llmfinops.report.formatting import label, signed_usd, usd
 

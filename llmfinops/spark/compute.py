@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops.config import Config
-from llmfinops.metrics.compute import name_group_column, parameters, resolve, set_variables
+from llmfinops.metrics.computation import name_group_column, parameters, resolve, set_variables
 from llmfinops.period import Period
 from llmfinops.spark import translate
 
@@ -40,7 +40,7 @@ def explain(
     team: str | None = None,
 ) -> pa.Table:
     """``llmfinops.metrics.explain`` on Spark: ``queries/explain.sql`` translated, same bindings."""
-    from llmfinops.metrics.explain import QUERY, explain_parameters
+    from llmfinops.metrics.explanation import QUERY, explain_parameters
 
     chosen, values = explain_parameters(period=period, base=base, group_by=group_by, team=team)
     return name_group_column(run_query(spark, QUERY, values), chosen)

@@ -18,7 +18,7 @@ import pyarrow as pa
 from llmfinops import sqlfiles
 from llmfinops.config import Config
 from llmfinops.errors import QueryError
-from llmfinops.metrics.compute import name_group_column
+from llmfinops.metrics.computation import name_group_column
 from llmfinops.metrics.registry import DIMENSIONS
 from llmfinops.period import Period
 from llmfinops.pricing import catalog as price_catalog

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.errors import QueryError
-from llmfinops.metrics.compute import name_group_column
+from llmfinops.metrics.computation import name_group_column
 from llmfinops.period import Period
 
 QUERY = "explain"

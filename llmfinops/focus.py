@@ -112,6 +112,7 @@ def focus_rows(
     check_options(version, allocate)
     params = {"since": period.since, "until": period.until}
     sqlfiles.install_price_macros(con)  # the look-up of each call's price row
+    sqlfiles.execute_script(con, "ingest_macros")  # model_publisher: PublisherName
     con.register("batch_discounts", batch_discount_table(config))
     try:
         table = sqlfiles.run(con, "focus_export", params)

@@ -7,7 +7,8 @@
 -- Inputs: the views calls and prices (the price table that priced the calls), and the relation
 -- batch_discounts(provider, discount) from the config (llmfinops/focus.py registers it); the
 -- macros price_variant and price_row_in_force (queries/price_rules.sql), so each call finds
--- the price row that priced it exactly as queries/price_calls.sql found it.
+-- the price row that priced it exactly as queries/price_calls.sql found it; and model_publisher
+-- (queries/ingest_macros.sql), the maker of a model as ingest's infer_provider names it.
 --
 -- Grain: one row per UTC day x provider x model x team x feature x user_tier x token class x
 -- unit price (x batch, x cost source, x a gateway's upstream host, x service tier). Unit classes,
@@ -55,8 +56,9 @@
 --   PricingQuantity                  DOUBLE   tokens / 1,000,000 or requests / 1,000; PricingUnit VARCHAR
 --                                             '1000000 Tokens' | '1000 Requests'
 --   ProviderName                     VARCHAR  provider display name ('Self-hosted' when none)
---   PublisherName                    VARCHAR  who made the model, from its id without a gateway's vendor/
---                                             prefix (Anthropic for Claude on Bedrock or OpenRouter)
+--   PublisherName                    VARCHAR  who made the model (model_publisher), from its id without a
+--                                             gateway's vendor/ prefix (Anthropic for Claude on Bedrock or
+--                                             OpenRouter, Meta for meta.llama... on Bedrock); else ProviderName
 --   ServiceCategory                  VARCHAR  'AI and Machine Learning'; ServiceSubcategory 'Generative AI'
 --   ServiceName                      VARCHAR  'OpenAI API', 'Anthropic API', 'Gemini API', 'Amazon Bedrock', ...
 --   SkuId                            VARCHAR  '<provider>:<model>:<token class>'
@@ -265,24 +267,21 @@ grouped AS (
     GROUP BY ALL
     HAVING sum(tokens) > 0 OR sum(billed) <> 0
 ),
+-- Display names of provider keys, for ProviderName and PublisherName alike.
+companies(key, name) AS (
+    VALUES ('openai', 'OpenAI'), ('anthropic', 'Anthropic'), ('google', 'Google'),
+        ('aws', 'Amazon Web Services'), ('azure', 'Microsoft'), ('mistral', 'Mistral AI'), ('cohere', 'Cohere'),
+        ('deepseek', 'DeepSeek'), ('x-ai', 'xAI'), ('meta', 'Meta'), ('openrouter', 'OpenRouter'),
+        ('groq', 'Groq'), ('ai21', 'AI21 Labs'), ('qwen', 'Alibaba Cloud'), ('writer', 'Writer'),
+        ('nvidia', 'NVIDIA'), ('moonshotai', 'Moonshot AI'), ('zai', 'Z.ai')
+),
 named AS (
     SELECT
-        *,
-        CASE provider
-            WHEN 'openai' THEN 'OpenAI'
-            WHEN 'anthropic' THEN 'Anthropic'
-            WHEN 'google' THEN 'Google'
-            WHEN 'aws' THEN 'Amazon Web Services'
-            WHEN 'azure' THEN 'Microsoft'
-            WHEN 'mistral' THEN 'Mistral AI'
-            WHEN 'cohere' THEN 'Cohere'
-            WHEN 'deepseek' THEN 'DeepSeek'
-            WHEN 'x-ai' THEN 'xAI'
-            WHEN 'meta' THEN 'Meta'
-            WHEN 'openrouter' THEN 'OpenRouter'
-            WHEN 'groq' THEN 'Groq'
-            ELSE coalesce(provider, 'Self-hosted')
-        END AS provider_name,
+        g.*,
+        coalesce(pc.name, g.provider, 'Self-hosted') AS provider_name,
+        -- the model's maker (queries/ingest_macros.sql, model_publisher) from its id without a
+        -- gateway's vendor/ prefix ('anthropic/claude-haiku-4.5'); the provider when unknown
+        coalesce(pb.name, pc.name, g.provider, 'Self-hosted') AS publisher_name,
         CASE provider
             WHEN 'openai' THEN 'OpenAI API'
             WHEN 'anthropic' THEN 'Anthropic API'
@@ -313,14 +312,14 @@ named AS (
             ELSE 'Tokens'
         END AS meter,
         coalesce(provider, 'self-hosted') || ':' || model || ':' || token_class AS sku_id,
-        -- A gateway's model id names its vendor first ('anthropic/claude-haiku-4.5'): match the rest.
-        regexp_replace(model, '^[a-z0-9._-]+/', '') AS model_bare,
         tokens / per AS pricing_quantity,
         CASE WHEN per = 1e3 THEN 'Requests' ELSE 'Tokens' END AS unit_name,
         -- A 'total' row has no published price: its rate is what the calls cost.
         coalesce(list_unit, billed / nullif(tokens / per, 0), 0) AS list_unit_price,
         coalesce(contracted_unit, billed / nullif(tokens / per, 0), 0) AS contracted_unit_price
-    FROM grouped
+    FROM grouped AS g
+    LEFT JOIN companies AS pc ON pc.key = g.provider
+    LEFT JOIN companies AS pb ON pb.key = model_publisher(regexp_replace(g.model, '^[a-z0-9._-]+/', ''))
 )
 SELECT
     billed AS BilledCost,
@@ -349,19 +348,7 @@ SELECT
     pricing_quantity AS PricingQuantity,
     CAST(CAST(per AS BIGINT) AS VARCHAR) || ' ' || unit_name AS PricingUnit,
     provider_name AS ProviderName,
-    CASE
-        WHEN regexp_matches(model_bare, '^(ft:)?(gpt-|o[1-9]|chatgpt|text-embedding|davinci|babbage|codex|computer-use)')
-            THEN 'OpenAI'
-        WHEN regexp_matches(model_bare, '^claude') THEN 'Anthropic'
-        WHEN regexp_matches(model_bare, '^(gemini|gemma)') THEN 'Google'
-        WHEN regexp_matches(model_bare, '^(llama|meta-llama)') THEN 'Meta'
-        WHEN regexp_matches(model_bare, '^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)') THEN 'Mistral AI'
-        WHEN regexp_matches(model_bare, '^command') THEN 'Cohere'
-        WHEN regexp_matches(model_bare, '^deepseek') THEN 'DeepSeek'
-        WHEN regexp_matches(model_bare, '^grok') THEN 'xAI'
-        WHEN regexp_matches(model_bare, '^(amazon|nova|titan)') THEN 'Amazon Web Services'
-        ELSE provider_name
-    END AS PublisherName,
+    publisher_name AS PublisherName,
     'AI and Machine Learning' AS ServiceCategory,
     service_name AS ServiceName,
     'Generative AI' AS ServiceSubcategory,

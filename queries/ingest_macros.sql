@@ -55,11 +55,10 @@ CREATE OR REPLACE MACRO model_given(m, normalized, provider) AS CASE
 END;
 CREATE OR REPLACE MACRO model_for(m, provider) AS model_given(m, normalize_model(m), provider);
 
--- Provider from a model id, for records that do not say. A Bedrock vendor-prefixed id is aws.
-CREATE OR REPLACE MACRO infer_provider(m) AS CASE
-    WHEN m IS NULL THEN NULL
-    WHEN regexp_matches(m, '^(amazon|meta|mistral|cohere|ai21|deepseek|qwen|openai|writer|nvidia|google|moonshotai|zai)\.')
-        THEN 'aws'
+-- The company that made a model, as a provider key, from the model family its id names (gpt-,
+-- claude, gemini, llama, ...); NULL when the id names no family known here. One list for
+-- infer_provider (ingest) and model_publisher (the FOCUS export's PublisherName).
+CREATE OR REPLACE MACRO model_family_maker(m) AS CASE
     WHEN regexp_matches(m, '^(ft:)?(gpt-|o1|o3|o4|chatgpt|text-embedding|davinci|babbage|codex|computer-use|dall-e|whisper|tts-)')
         THEN 'openai'
     WHEN regexp_matches(m, '^claude') THEN 'anthropic'
@@ -70,6 +69,24 @@ CREATE OR REPLACE MACRO infer_provider(m) AS CASE
     WHEN regexp_matches(m, '^grok') THEN 'x-ai'
     WHEN regexp_matches(m, '^(llama|meta-llama)') THEN 'meta'
     WHEN regexp_matches(m, '^(amazon|nova|titan)') THEN 'aws'
+END;
+
+-- Provider from a model id, for records that do not say. A Bedrock vendor-prefixed id
+-- (meta.llama3-..., cohere.command-r: normalize_model keeps the vendor) is aws.
+CREATE OR REPLACE MACRO infer_provider(m) AS CASE
+    WHEN m IS NULL THEN NULL
+    WHEN regexp_matches(m, '^(amazon|meta|mistral|cohere|ai21|deepseek|qwen|openai|writer|nvidia|google|moonshotai|zai)\.')
+        THEN 'aws'
+    ELSE model_family_maker(m)
+END;
+
+-- Who made a model (a provider key), whoever serves it: a Bedrock id's vendor prefix names the
+-- maker (meta.llama3-... -> meta, amazon.nova-pro -> aws), else the model family. NULL: unknown.
+CREATE OR REPLACE MACRO model_publisher(m) AS CASE
+    WHEN m IS NULL THEN NULL
+    WHEN regexp_matches(m, '^(amazon|meta|mistral|cohere|ai21|deepseek|qwen|openai|writer|nvidia|google|moonshotai|zai)\.')
+        THEN CASE WHEN starts_with(m, 'amazon.') THEN 'aws' ELSE regexp_extract(m, '^([a-z0-9]+)\.', 1) END
+    ELSE model_family_maker(m)
 END;
 
 -- Canonical service tier from a provider's raw value (NULL when absent or unknown; the raw value is

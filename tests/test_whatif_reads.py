@@ -106,3 +106,19 @@ def test_a_rerouted_call_keeps_its_parts(with_parts):
     row = run(with_parts, route=["voice=gpt-4o-mini"])["voice"]
     assert math.isclose(row["cost_usd"], 0.0045, rel_tol=1e-9), row
     assert math.isclose(row["whatif_cost_usd"], 0.00027, rel_tol=1e-9), row
+
+
+def test_a_day_file_is_dated_by_its_own_folder_not_a_parent_one(tmp_path):
+    # a warehouse kept under a folder that looks like a partition must still find its day files
+    logs = tmp_path / "calls.jsonl"
+    logs.write_text(json.dumps(VOICE) + "\n")
+    wh = Warehouse.at(tmp_path / "day=2020-01-01" / "wh")
+    assert ingest_paths(wh, [logs]).quarantined_total == 0
+    con = connect(wh)
+    try:
+        days = con.execute("SELECT DISTINCT day FROM day_files").fetchall()
+    finally:
+        con.close()
+    assert days == [(date(2026, 11, 18),)]
+    scenario = parse_rules(route=["voice=gpt-4o-mini"])
+    assert "extra_units" in whatif_columns_read(wh, scenario, W47, Config(), tmp_path)

@@ -60,7 +60,9 @@ def _day_files_view_sql(wh: Warehouse) -> str:
     glob = quote_literal(str(wh.calls_dir / "day=*" / "*.parquet"))
     return (
         "CREATE OR REPLACE VIEW day_files AS SELECT "
-        "CAST(regexp_extract(file, 'day=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS DATE) AS day, file AS path "
+        # the file's own folder: a parent folder of the warehouse may look like a partition too
+        "CAST(regexp_extract(file, 'day=([0-9]{4}-[0-9]{2}-[0-9]{2})/[^/]*$', 1) AS DATE) AS day, "
+        "file AS path "
         f"FROM glob({glob})"
     )
 

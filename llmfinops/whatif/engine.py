@@ -173,7 +173,8 @@ def _parts_stored(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
     except duckdb.CatalogException:  # a bare `calls` relation (tests, analysts): no footers to ask
         return True
     paths = files["path"].to_pylist()
-    return bool(paths) and bool(_one(sqlfiles.run(con, "whatif_parts", {"files": paths})))
+    # no file for the period: no call to read either, so reading costs nothing and cannot be wrong
+    return not paths or bool(_one(sqlfiles.run(con, "whatif_parts", {"files": paths})))
 
 
 def _model_pairs(con: duckdb.DuckDBPyConnection, targets: pa.Table) -> list[tuple[str | None, str]]:

@@ -65,6 +65,33 @@ step_index AS (
     FROM calls_in_period($since, $until, $group_by)
     WHERE $has_step_cap AND task_id IS NOT NULL
 ),
+-- The calls in some rule's scope, with each one's key per dimension as queries/whatif_scopes.sql
+-- defines it: the named value it holds, else ''. A dimension no rule names folds to '' (its
+-- bound list is empty), so its column is never read. Computed here, not in the join below: an
+-- IN list of several values in a join condition turns the hash join into a cross product.
+keyed AS (
+    SELECT
+        *,
+        CASE WHEN len(CAST($scope_feature AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_feature AS VARCHAR[]), feature) THEN feature ELSE '' END AS feature_key,
+        CASE WHEN len(CAST($scope_team AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_team AS VARCHAR[]), team) THEN team ELSE '' END AS team_key,
+        CASE WHEN len(CAST($scope_model AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_model AS VARCHAR[]), model) THEN model ELSE '' END AS model_key,
+        CASE WHEN len(CAST($scope_model_tier AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_model_tier AS VARCHAR[]), model_tier) THEN model_tier ELSE '' END AS model_tier_key,
+        CASE WHEN len(CAST($scope_provider AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_provider AS VARCHAR[]), provider) THEN provider ELSE '' END AS provider_key,
+        CASE WHEN len(CAST($scope_prompt_version AS VARCHAR[])) > 0
+            AND list_contains(CAST($scope_prompt_version AS VARCHAR[]), prompt_version) THEN prompt_version ELSE '' END AS prompt_version_key
+    FROM calls_in_period($since, $until, $group_by)
+    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), feature)
+        OR list_contains(CAST($scope_team AS VARCHAR[]), team)
+        OR list_contains(CAST($scope_model AS VARCHAR[]), model)
+        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), model_tier)
+        OR list_contains(CAST($scope_provider AS VARCHAR[]), provider)
+        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), prompt_version)
+),
 picked AS (
     -- Every column but the ones no price depends on (ids, dimensions: reading them would cost
     -- more than the re-pricing), so whatever the price join reads (token counts, batch, and any
@@ -77,7 +104,8 @@ picked AS (
     SELECT
         c.* EXCLUDE (call_id, user_id, user_tier, team, feature, task_id, action_id, session_id, step,
             status, task_outcome, latency_ms, prompt_version, source, source_file, tags, model_tier,
-            cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day, ts, extra_units),
+            cost_source, price_version, catalog_cost_usd, price_flags, partly_priced, day, ts, extra_units,
+            feature_key, team_key, model_key, model_tier_key, provider_key, prompt_version_key),
         -- (queries/whatif_price_changes.sql: priced at its start, every call prices as at its ts)
         CASE WHEN $prices_change THEN c.ts ELSE CAST($since AS TIMESTAMPTZ) END AS ts,
         c.tags AS all_tags,
@@ -88,31 +116,15 @@ picked AS (
         coalesce(cardinality(CASE WHEN $parts_stored THEN c.extra_units END) > 0, false) AS has_parts,
         r.step_cap, r.context_cap, r.output_cap, r.cache_share, r.route_model, r.route_provider, r.batch_rule,
         s.step_index
-    FROM calls_in_period($since, $until, $group_by) AS c
-    -- each call's key per dimension as queries/whatif_scopes.sql defines it: the named value it
-    -- holds, else ''. A dimension no rule names folds to '' (its bound list is empty), so its
-    -- column is never read.
+    FROM keyed AS c
     JOIN whatif_scope_rules AS r
-        ON r.feature_key = CASE WHEN len(CAST($scope_feature AS VARCHAR[])) > 0
-            AND list_contains(CAST($scope_feature AS VARCHAR[]), c.feature) THEN c.feature ELSE '' END
-        AND r.team_key = CASE WHEN len(CAST($scope_team AS VARCHAR[])) > 0
-            AND list_contains(CAST($scope_team AS VARCHAR[]), c.team) THEN c.team ELSE '' END
-        AND r.model_key = CASE WHEN len(CAST($scope_model AS VARCHAR[])) > 0
-            AND list_contains(CAST($scope_model AS VARCHAR[]), c.model) THEN c.model ELSE '' END
-        AND r.model_tier_key = CASE WHEN len(CAST($scope_model_tier AS VARCHAR[])) > 0
-            AND list_contains(CAST($scope_model_tier AS VARCHAR[]), c.model_tier) THEN c.model_tier ELSE '' END
-        AND r.provider_key = CASE WHEN len(CAST($scope_provider AS VARCHAR[])) > 0
-            AND list_contains(CAST($scope_provider AS VARCHAR[]), c.provider) THEN c.provider ELSE '' END
-        AND r.prompt_version_key = CASE WHEN len(CAST($scope_prompt_version AS VARCHAR[])) > 0
-            AND list_contains(CAST($scope_prompt_version AS VARCHAR[]), c.prompt_version) THEN c.prompt_version ELSE '' END
+        ON r.feature_key = c.feature_key
+        AND r.team_key = c.team_key
+        AND r.model_key = c.model_key
+        AND r.model_tier_key = c.model_tier_key
+        AND r.provider_key = c.provider_key
+        AND r.prompt_version_key = c.prompt_version_key
     LEFT JOIN step_index AS s ON $has_step_cap AND s.call_id = c.call_id
-    -- the scopes' filter again, so only the calls in scope reach the join
-    WHERE list_contains(CAST($scope_feature AS VARCHAR[]), c.feature)
-        OR list_contains(CAST($scope_team AS VARCHAR[]), c.team)
-        OR list_contains(CAST($scope_model AS VARCHAR[]), c.model)
-        OR list_contains(CAST($scope_model_tier AS VARCHAR[]), c.model_tier)
-        OR list_contains(CAST($scope_provider AS VARCHAR[]), c.provider)
-        OR list_contains(CAST($scope_prompt_version AS VARCHAR[]), c.prompt_version)
 ),
 capped AS (
     SELECT

@@ -12,7 +12,9 @@
 -- KEY per dimension is that value, or '' when the dimension holds none of the named values
 -- (a value no rule names, NULL, or a dimension no rule names). Rule values are never empty.
 -- queries/whatif_changes.sql computes each call's keys the same way and joins on them; this
--- result is handed to it as a table, so its planner knows how few rows there are.
+-- result is handed to it as a table, so its planner knows how few rows there are. With n_d values
+-- named on dimension d it has prod(n_d + 1) - 1 rows: one rule, 1; five values on each of the
+-- six dimensions, 46,655 (0.1 s); eight on each, 531,440 (2 s).
 --
 -- Output, one row per combination of keys at least one rule applies to:
 --   feature_key, team_key, model_key, model_tier_key, provider_key, prompt_version_key  VARCHAR

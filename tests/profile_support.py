@@ -1,9 +1,10 @@
-"""Which store columns a whatif run reads, from DuckDB's JSON profile (whatif runs as one statement)."""
+"""DuckDB's JSON profile of a whatif run (whatif runs its calls through one statement, the last)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from llmfinops.config import Config
 from llmfinops.period import Period
@@ -11,10 +12,10 @@ from llmfinops.store import Warehouse, connect
 from llmfinops.whatif import Scenario, whatif
 
 
-def whatif_columns_read(
+def whatif_profile(
     store: Warehouse, scenario: Scenario, period: Period, config: Config, tmp_path: Path
-) -> set[str]:
-    """Every store column a Parquet scan of the whatif statement (its last statement) reads."""
+) -> dict[str, Any]:
+    """The profile of the whatif statement."""
     profile = tmp_path / "profile.json"
     con = connect(store)
     try:
@@ -23,11 +24,26 @@ def whatif_columns_read(
         whatif(con, scenario, period=period, config=config)
     finally:
         con.close()
+    return json.loads(profile.read_text())
 
-    def scans(node: dict) -> list[dict]:
-        own = [node] if node.get("extra_info", {}).get("Function") == "READ_PARQUET" else []
-        return own + [s for child in node.get("children", []) for s in scans(child)]
 
-    found = scans(json.loads(profile.read_text())["operator"][0])
-    assert found, "no Parquet scan in the profile"
-    return {c for scan in found for c in scan["extra_info"]["Projections"]}
+def operators(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every operator of the plan."""
+
+    def walk(node: dict[str, Any]) -> list[dict[str, Any]]:
+        return [node] + [o for child in node.get("children", []) for o in walk(child)]
+
+    return [o for top in profile["operator"] for o in walk(top)]
+
+
+def whatif_columns_read(
+    store: Warehouse, scenario: Scenario, period: Period, config: Config, tmp_path: Path
+) -> set[str]:
+    """Every store column a Parquet scan of the whatif statement reads."""
+    scans = [
+        o
+        for o in operators(whatif_profile(store, scenario, period, config, tmp_path))
+        if o.get("extra_info", {}).get("Function") == "READ_PARQUET"
+    ]
+    assert scans, "no Parquet scan in the profile"
+    return {c for scan in scans for c in scan["extra_info"]["Projections"]}

@@ -18,7 +18,7 @@ import math
 from datetime import date
 
 import pytest
-from profile_support import whatif_columns_read
+from profile_support import operators, whatif_columns_read, whatif_profile
 
 from llmfinops.config import Config, parse_config
 from llmfinops.ingest.pipeline import ingest_paths
@@ -122,3 +122,18 @@ def test_a_day_file_is_dated_by_its_own_folder_not_a_parent_one(tmp_path):
     assert days == [(date(2026, 11, 18),)]
     scenario = parse_rules(route=["voice=gpt-4o-mini"])
     assert "extra_units" in whatif_columns_read(wh, scenario, W47, Config(), tmp_path)
+
+
+def test_rules_naming_many_values_join_calls_to_rules_without_a_cross_product(plain, tmp_path):
+    # Five values named on each of the six dimensions: 6^6 - 1 = 46,655 key combinations. Written
+    # inside the join condition, the keys' IN lists once made DuckDB pair every call with every
+    # combination (944M rows and 14 s on the sample's month). Here: no operator may see as many
+    # rows as the 2 calls x 46,655 combinations such a cross product makes.
+    dims = ("feature", "team", "model", "model_tier", "provider", "prompt_version")
+    caps = [f"{d}:v{i}=50" for d in dims for i in range(4)] + [f"{d}:x=50" for d in dims[1:]]
+    scenario = parse_rules(cap_output=[*caps, "agent=50"])
+    rows = [o["intermediate_rows"] for o in operators(whatif_profile(plain, scenario, W47, CONFIG, tmp_path))]
+    assert 46_655 in rows  # the combinations, read once
+    assert max(rows) < 2 * 46_655, max(rows)
+    row = run(plain, cap_output=[*caps, "agent=50"])["agent"]
+    assert math.isclose(row["whatif_cost_usd"], 0.00375 + 0.0225, rel_tol=1e-9), row

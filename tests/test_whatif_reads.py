@@ -18,13 +18,13 @@ import math
 from datetime import date
 
 import pytest
-from profile_support import operators, whatif_columns_read, whatif_profile
+from whatif_support import operators, whatif_by_feature, whatif_columns_read, whatif_profile
 
 from llmfinops.config import Config, parse_config
 from llmfinops.ingest.pipeline import ingest_paths
 from llmfinops.metrics import resolve_period
 from llmfinops.store import Warehouse, connect
-from llmfinops.whatif import parse_rules, whatif
+from llmfinops.whatif import parse_rules
 
 W47 = resolve_period("2026-W47", None, None)
 SONNET = "claude-sonnet-4-20250514"
@@ -70,12 +70,7 @@ def with_parts(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 
 def run(store: Warehouse, config: Config = CONFIG, **options: list[str]) -> dict[str, dict]:
-    con = connect(store)
-    try:
-        table = whatif(con, parse_rules(**options), period=W47, config=config)
-    finally:
-        con.close()
-    return {r["feature"]: r for r in table.to_pylist()}
+    return whatif_by_feature(store, W47, config, **options)
 
 
 def test_a_price_that_changes_inside_the_period_prices_each_call_at_its_own_ts(plain):

@@ -19,13 +19,13 @@ import json
 import math
 
 import pytest
-from profile_support import whatif_columns_read
+from whatif_support import whatif_by_feature, whatif_columns_read
 
 from llmfinops.config import Config, parse_config
 from llmfinops.ingest.pipeline import ingest_paths
 from llmfinops.metrics import resolve_period
 from llmfinops.store import Warehouse, connect
-from llmfinops.whatif import parse_rules, whatif
+from llmfinops.whatif import parse_rules
 
 W47 = resolve_period("2026-W47", None, None)
 # the config lists the models the uplift applies to (here every gpt-5*); tag and value name the
@@ -67,12 +67,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 
 def run(store: Warehouse, config: Config = CONFIG, **options: list[str]) -> dict[str, dict]:
-    con = connect(store)
-    try:
-        table = whatif(con, parse_rules(**options), period=W47, config=config)
-    finally:
-        con.close()
-    return {r["feature"]: r for r in table.to_pylist()}
+    return whatif_by_feature(store, W47, config, **options)
 
 
 def check(row: dict, cost: float, whatif_cost: float) -> None:

@@ -1,4 +1,4 @@
-"""DuckDB's JSON profile of a whatif run (whatif runs its calls through one statement, the last)."""
+"""whatif in tests: its rows by feature, and DuckDB's JSON profile of a run (the last statement)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,19 @@ from typing import Any
 from llmfinops.config import Config
 from llmfinops.period import Period
 from llmfinops.store import Warehouse, connect
-from llmfinops.whatif import Scenario, whatif
+from llmfinops.whatif import Scenario, parse_rules, whatif
+
+
+def whatif_by_feature(
+    store: Warehouse, period: Period, config: Config, **options: list[str]
+) -> dict[str, dict]:
+    """whatif's rows over ``period`` under the scenario the options give, by feature."""
+    con = connect(store)
+    try:
+        table = whatif(con, parse_rules(**options), period=period, config=config)
+    finally:
+        con.close()
+    return {r["feature"]: r for r in table.to_pylist()}
 
 
 def whatif_profile(

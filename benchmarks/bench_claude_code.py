@@ -71,7 +71,9 @@ def _copy(rec: dict, k: int, session: str, day: int, sidechain: bool | None = No
 
 
 def make_projects(root: Path, lines_wanted: int, seed: int = 7) -> dict[str, int]:
-    """Write the projects folder; returns counts of files, lines and bytes by kind."""
+    """Write the projects folder (anew: a kept --workdir is rewritten, not added to); returns
+    counts of files, lines and bytes by kind."""
+    shutil.rmtree(root / "projects", ignore_errors=True)
     random.seed(seed)
     session_recs, agent_recs = _records(SESSION), _records(SUBAGENT)
     copies_per_file = 4  # ~150 lines and ~200 KB per main session file, like real ones
@@ -139,7 +141,7 @@ def install_ccusage(work: Path, version: str) -> tuple[list[str] | None, str]:
     if shutil.which("npm") is None:
         return None, "npm is not installed"
     prefix = work / "npm"
-    prefix.mkdir()
+    prefix.mkdir(exist_ok=True)  # a kept --workdir: npm installs over it
     done = subprocess.run(
         ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"ccusage@{version}"],
         capture_output=True,
@@ -190,6 +192,7 @@ def main() -> None:
         daily: list[dict] = []
         for r in range(args.rounds):
             wh = work / f"wh{r}"
+            shutil.rmtree(wh, ignore_errors=True)  # a first ingest, also in a kept --workdir
             ingest = [*ours_cmd, "ingest", str(work / "projects"), "-w", str(wh), "-q"]
             wall, cpu, rss, _ = timed(ingest, work)
             first.append((wall, cpu, rss))

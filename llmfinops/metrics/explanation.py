@@ -15,19 +15,12 @@ import pyarrow as pa
 from llmfinops import sqlfiles
 from llmfinops.errors import QueryError
 from llmfinops.metrics.computation import name_group_column
+from llmfinops.metrics.registry import DIMENSIONS
 from llmfinops.period import Period
 
 QUERY = "explain"
-EXPLAIN_GROUP_BYS: tuple[str, ...] = (
-    "feature",
-    "team",
-    "user_tier",
-    "model",
-    "model_tier",
-    "provider",
-    "prompt_version",
-    "none",
-)
+# every metric dimension but the calendar ones: two periods' days and weeks differ
+EXPLAIN_GROUP_BYS: tuple[str, ...] = (*(d for d in DIMENSIONS if d not in ("day", "week")), "none")
 ALL_TEAMS = "*"  # explain.sql's $only_team for "no team filter"
 EFFECTS: tuple[str, ...] = (
     "volume",

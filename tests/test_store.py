@@ -158,3 +158,17 @@ def test_many_days_stay_within_open_file_and_buffer_limits(warehouse, tmp_path, 
     # a later run touching a day folds that day's files back into one
     ingest_paths(warehouse, [write_jsonl(tmp_path / "more.jsonl", [rec(100, 12)])])
     assert len(warehouse.day_files()["2026-11-12"]) == 1
+
+
+def test_analyst_file_lists_the_day_files(warehouse, tmp_path):
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "a.jsonl", [rec(1, 16), rec(2, 16), rec(3, 18)])])
+    con = duckdb.connect(str(warehouse.catalog_path), read_only=True)
+    try:
+        got = con.execute("SELECT day, count(*) FROM day_files GROUP BY day ORDER BY day").fetchall()
+        paths = [p for (p,) in con.execute("SELECT path FROM day_files").fetchall()]
+    finally:
+        con.close()
+    assert [(str(d), n) for d, n in got] == [("2026-11-16", 1), ("2026-11-18", 1)]
+    assert all(
+        p.endswith(".parquet") and f"day={d}" in p for p, (d, _) in zip(sorted(paths), got, strict=True)
+    )

@@ -24,7 +24,7 @@ from llmfinops.pricing.catalog import PRICE_TABLE_SCHEMA
 from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, Warehouse
 
-CATALOG_VERSION = "2"
+CATALOG_VERSION = "3"  # 3: the day_files view
 
 
 def quote_literal(text: str) -> str:

@@ -49,7 +49,9 @@
 -- Output, per changed or not-applicable call: what queries/price_calls.sql needs to price it —
 -- the `calls` columns but ids and dimensions (PASSED: see `picked`), with `tags` cut to the keys
 -- in $regional_tags (NULL when it is empty), so a regional_processing row multiplies the new
--- cost exactly as it multiplied the stored one at ingest; with the token counts,
+-- cost exactly as it multiplied the stored one at ingest, ts = $since when no price changes
+-- inside the period and extra_units NULL when no day file holds a part (see the parameters,
+-- and `picked`: each gives the price the stored value gives); with the token counts,
 -- provider, model and batch flag as the scenario leaves them and cost_usd NULL (so it is priced
 -- from the catalog, reported or not); plus
 --   grp             VARCHAR  the call's group (stored values)

@@ -112,15 +112,7 @@ def set_feature_economics(con: duckdb.DuckDBPyConnection, config: Config | None)
             "gate_for": pa.array([f.gate_for for f in features.values()], pa.string()),
         }
     )
-    con.register("_llmfinops_feature_rows", rows)
-    try:
-        con.execute(
-            f"SET VARIABLE {FEATURE_ECONOMICS_VARIABLE} = (SELECT coalesce(list(struct_pack(feature, "
-            "revenue_usd_month, revenue_usd_per_action, revenue_usd_per_task, gate_for) ORDER BY feature), "
-            "[]) FROM _llmfinops_feature_rows)"
-        )
-    finally:
-        con.unregister("_llmfinops_feature_rows")
+    _set_rows_variable(con, FEATURE_ECONOMICS_VARIABLE, rows)
 
 
 def set_agent_budget(con: duckdb.DuckDBPyConnection, config: Config | None) -> None:
@@ -144,12 +136,18 @@ def set_tier_economics(con: duckdb.DuckDBPyConnection, config: Config | None) ->
             "user_ceiling_usd": pa.array([t.user_ceiling_usd for t in tiers.values()], pa.float64()),
         }
     )
-    con.register("_llmfinops_tier_rows", rows)
+    _set_rows_variable(con, TIER_ECONOMICS_VARIABLE, rows)
+
+
+def _set_rows_variable(con: duckdb.DuckDBPyConnection, variable: str, rows: pa.Table) -> None:
+    """Session variable ``variable`` = the rows as a list of structs, in order of the first column
+    (an empty list, not NULL, when there are none)."""
+    con.register("_llmfinops_rows", rows)
     try:
+        fields = ", ".join(rows.column_names)  # the callers' own column names, never user input
         con.execute(
-            f"SET VARIABLE {TIER_ECONOMICS_VARIABLE} = (SELECT coalesce(list("
-            "struct_pack(user_tier, arpu_usd_month, user_ceiling_usd) ORDER BY user_tier), []) "
-            "FROM _llmfinops_tier_rows)"
+            f"SET VARIABLE {variable} = (SELECT coalesce(list(struct_pack({fields}) "
+            f"ORDER BY {rows.column_names[0]}), []) FROM _llmfinops_rows)"
         )
     finally:
-        con.unregister("_llmfinops_tier_rows")
+        con.unregister("_llmfinops_rows")

@@ -45,28 +45,50 @@ WITH fields AS MATERIALIZED (
     )
 ),
 calls AS MATERIALIZED (
+    -- the counts read the block's fields as a column of the subquery, parsed once per call
     SELECT
         *,
-        r.message.usage AS usage_block,
-        r.message.id AS message_id,
-        nullif(trim(r.requestId), '') AS request_id,
-        r.timestamp AS ts_raw,
-        coalesce(r.isSidechain = 'true', FALSE) AS sidechain,
-        parse_ts(r.timestamp) AS ts_n,
-        normalize_model(r.message.model) AS model_n,
-        usage_anthropic(r.message.usage) AS u
-    FROM fields
-    -- a line that is JSON but not an assistant response with usage (a user, summary or progress
-    -- line, or anything else) is not a call: skipped, not quarantined
-    -- (older logs and ccusage's fixtures have no `type`: a line with message.usage counts, as ccusage does)
-    WHERE (coalesce(r.type, 'assistant') = 'assistant' AND json_type(r.message.usage) = 'OBJECT'
-           AND r.message.model IS DISTINCT FROM '<synthetic>')
-        OR NOT valid
+        usage_anthropic_counts(s) AS u,
+        -- a call's tags, as a key: the map is built once per distinct key (see tag_sets)
+        CASE WHEN valid THEN {
+            'source_file': source_file, 'version': r.version, 'git_branch': left(r.gitBranch, 200),
+            'agent_id': r.agentId, 'sidechain': CASE WHEN sidechain THEN 'true' END,
+            'service_tier': s.service_tier
+        } END AS tag_key
+    FROM (
+        SELECT
+            *,
+            r.message.id AS message_id,
+            nullif(trim(r.requestId), '') AS request_id,
+            r.timestamp AS ts_raw,
+            coalesce(r.isSidechain = 'true', FALSE) AS sidechain,
+            parse_ts(r.timestamp) AS ts_n,
+            normalize_model(r.message.model) AS model_n,
+            anthropic_usage_fields(r.message.usage) AS s
+        FROM fields
+        -- a line that is JSON but not an assistant response with usage (a user, summary or progress
+        -- line, or anything else) is not a call: skipped, not quarantined
+        -- (older logs and ccusage's fixtures have no `type`: a line with message.usage counts, as ccusage does)
+        WHERE (coalesce(r.type, 'assistant') = 'assistant' AND json_type(r.message.usage) = 'OBJECT'
+               AND r.message.model IS DISTINCT FROM '<synthetic>')
+            OR NOT valid
+    )
 ),
--- the project of each session file, worked out once per file rather than once per line
-projects AS (
-    SELECT source_file, regexp_extract(source_file, '([^/]+)/(?:[^/]+/subagents/)?[^/]+$', 1) AS project
-    FROM (SELECT DISTINCT source_file FROM calls)
+-- Tags as a map, built once per distinct set: building a MAP costs more than the rest of a call's
+-- columns, and a session's calls share their tags. The project is the session file's directory.
+tag_sets AS (
+    SELECT
+        tag_key,
+        map_from_entries(list_filter([
+            {'key': 'project', 'value': nullif(regexp_extract(tag_key.source_file,
+                '([^/]+)/(?:[^/]+/subagents/)?[^/]+$', 1), '')},
+            {'key': 'version', 'value': tag_key.version},
+            {'key': 'git_branch', 'value': tag_key.git_branch},
+            {'key': 'agent_id', 'value': tag_key.agent_id},
+            {'key': 'sidechain', 'value': tag_key.sidechain},
+            {'key': 'service_tier', 'value': tag_key.service_tier}
+        ], lambda e: e.value IS NOT NULL)) AS tags
+    FROM (SELECT DISTINCT tag_key FROM calls WHERE tag_key IS NOT NULL)
 )
 SELECT
     line_no,
@@ -103,25 +125,18 @@ SELECT
     'ok' AS status,
     CAST(NULL AS VARCHAR) AS task_outcome,
     FALSE AS response_cache_hit,
-    coalesce(lower(json_extract_string(usage_block, '$.service_tier')) = 'batch', FALSE) AS batch,
-    service_tier_of(json_extract_string(usage_block, '$.service_tier')) AS service_tier,
-    json_extract_string(usage_block, '$.inference_geo') AS inference_geo,
-    json_extract_string(usage_block, '$.speed') AS speed,
+    coalesce(lower(s.service_tier) = 'batch', FALSE) AS batch,
+    service_tier_of(s.service_tier) AS service_tier,
+    s.inference_geo,
+    s.speed,
     CAST(NULL AS DOUBLE) AS latency_ms,
     CAST(NULL AS VARCHAR) AS prompt_version,
     $source AS source,
     source_file,
-    CASE WHEN valid THEN map_from_entries(list_filter([
-        {'key': 'project', 'value': nullif(project, '')},
-        {'key': 'version', 'value': r.version},
-        {'key': 'git_branch', 'value': left(r.gitBranch, 200)},
-        {'key': 'agent_id', 'value': r.agentId},
-        {'key': 'sidechain', 'value': CASE WHEN sidechain THEN 'true' END},
-        {'key': 'service_tier', 'value': json_extract_string(usage_block, '$.service_tier')}
-    ], lambda e: e.value IS NOT NULL)) END AS tags,
+    t.tags,
     -(u.input_tokens + u.output_tokens)
         + CASE WHEN sidechain THEN 0.5 ELSE 0 END
         + 0.4 * least(greatest((epoch(ts_n) - 1.5e9) / 8e8, 0), 0.999) AS dedup_priority,
     file_seq
 FROM calls
-JOIN projects USING (source_file)
+LEFT JOIN tag_sets AS t ON calls.tag_key IS NOT DISTINCT FROM t.tag_key

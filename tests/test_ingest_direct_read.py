@@ -94,3 +94,70 @@ def test_resumed_and_streamed_copies_count_once_either_way(tmp_path, monkeypatch
         f"SELECT count(*) - count(DISTINCT call_id) FROM {_table(con, root, 'day=*/*.parquet')}"
     ).fetchall()[0][0]
     assert dup == 0
+
+
+def _call_line(session: str, ts: str) -> str:
+    return json.dumps(
+        {
+            "type": "assistant",
+            "sessionId": session,
+            "parentUuid": None,
+            "timestamp": ts,
+            "requestId": "req_1",
+            "message": {
+                "id": "msg_1",
+                "model": "claude-sonnet-4-20250514",
+                "usage": {"input_tokens": 4, "cache_read_input_tokens": 100, "output_tokens": 37},
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_call_replayed_into_another_project_stays_with_the_first_file(tmp_path, monkeypatch, direct):
+    # A resumed session replays its lines unchanged into a file of another project folder: the
+    # copies tie on tokens and time, so the first file (by path) wins and the project tag is its
+    # own. DuckDB's read of small files lost each line's file order once (a join beside the
+    # unnest gave NULL), and the winner then followed the staging file's row order.
+    projects = tmp_path / "projects"
+    for name in ("-home-dev-a", "-home-dev-b", "-home-dev-c"):
+        (projects / name).mkdir(parents=True)
+        filler = [
+            _call_line("s0", f"2025-06-11T11:{m:02d}:00.000Z").replace("msg_1", f"msg_{name}{m}")
+            for m in range(30)
+        ]
+        (projects / name / f"{name}-session.jsonl").write_text(
+            "\n".join([*filler, _call_line("s1", "2025-06-11T11:29:53.782Z")]) + "\n"
+        )
+    root = _snapshot(tmp_path, tmp_path, direct, monkeypatch)
+    con = duckdb.connect()
+    got = con.execute(
+        f"SELECT tags['project'], source_file FROM {_table(con, root, 'day=*/*.parquet')} "
+        "WHERE call_id = 'msg_1:req_1'"
+    ).fetchall()
+    assert got == [("-home-dev-a", str(projects / "-home-dev-a" / "-home-dev-a-session.jsonl"))]
+
+
+def test_the_lines_of_small_files_carry_their_file_seq(tmp_path):
+    from llmfinops import sqlfiles
+
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"s{i}.jsonl"
+        path.write_text('{"a": 1}\n{"b": 2}\n')
+        paths.append(str(path))
+    con = duckdb.connect()
+    con.execute("SET VARIABLE text_paths = $p", {"p": paths})
+    con.execute("SET VARIABLE text_seqs = [7, 3, 11]")
+    con.execute("SET VARIABLE text_max_line_bytes = 1000000")
+    con.execute("SET VARIABLE text_max_depth = 1000")
+    con.execute(sqlfiles.load("lines_from_text_files"))
+    got = con.execute("SELECT source_file, line_no, file_seq FROM lines ORDER BY ALL").fetchall()
+    assert got == [
+        (paths[0], 1, 7),
+        (paths[0], 2, 7),
+        (paths[1], 1, 3),
+        (paths[1], 2, 3),
+        (paths[2], 1, 11),
+        (paths[2], 2, 11),
+    ]

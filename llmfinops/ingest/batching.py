@@ -10,6 +10,7 @@ staged once per ~64 MB (sources.CHUNK_BYTES) instead of once per file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.ingest.context import FileProgress, ReadContext, with_file
-from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, line_chunks
+from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, balanced_chunk_bytes, line_chunks
 
 SMALL_FILE_BYTES = 8 * 1024 * 1024
 # Small files DuckDB reads itself are staged this many bytes at a time (the lines stream through
@@ -98,28 +99,45 @@ class SmallFiles:
         self._pending, self._bytes = [], 0
 
     def _flush_direct(self, ingester: Any, files: list[tuple[SourceFile, int, FileProgress]]) -> None:
-        """DuckDB splits plain files into lines itself, many files per query and in parallel (the
-        Python reader cost more than the parsing); the others take the Python reader."""
-        group: list[tuple[SourceFile, int, FileProgress]] = []
-        size = 0
-        for item in files:
-            if group and size + item[0].size > DIRECT_GROUP_BYTES:
-                self._stage_direct(ingester, group)
-                group, size = [], 0
-            group.append(item)
-            size += item[0].size
-        if group:
-            self._stage_direct(ingester, group)
+        """DuckDB splits plain files into lines itself, many files per query (the Python reader
+        cost more than the parsing); the others take the Python reader.
 
-    def _stage_direct(self, ingester: Any, group: list[tuple[SourceFile, int, FileProgress]]) -> None:
-        files = pa.table(
-            {"path": [src.name for src, _, _ in group], "file_seq": [seq for _, seq, _ in group]},
-            schema=pa.schema([("path", pa.string()), ("file_seq", pa.int64())]),
-        )
-        con = self._con
-        con.register("text_files", files)
+        A query over a few hundred files runs on one thread (they come to it as one vector of
+        file contents), so the groups are cut in whole rounds of the workers and staged side by
+        side, one cursor each.
+        """
+        workers = max(1, int(self._con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+        size = balanced_chunk_bytes(sum(src.size for src, _, _ in files), workers, DIRECT_GROUP_BYTES)
+        groups: list[list[tuple[SourceFile, int, FileProgress]]] = [[]]
+        group_bytes = 0
+        for item in files:
+            if groups[-1] and group_bytes + item[0].size > size:
+                groups.append([])
+                group_bytes = 0
+            groups[-1].append(item)
+            group_bytes += item[0].size
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            read = list(pool.map(lambda group: self._stage_direct(ingester, group), groups))
+        for group, lines_in in zip(groups, read, strict=True):
+            for src, seq, progress in group:
+                if src.name in lines_in:
+                    progress.bytes_read, progress.lines_read = src.size, lines_in[src.name]
+                    self._on_bytes(src.size)
+                elif src.size == 0:
+                    progress.bytes_read, progress.lines_read = 0, 0
+                else:  # not plain: the Python reader
+                    got = self._add_lines(src, seq, ingester)
+                    progress.bytes_read, progress.lines_read = got.bytes_read, got.lines_read
+
+    def _stage_direct(
+        self, ingester: Any, group: list[tuple[SourceFile, int, FileProgress]]
+    ) -> dict[str, int]:
+        """Stage the plain files of ``group`` on a cursor of its own; returns their line counts."""
+        seqs = {src.name: seq for src, seq, _ in group}
+        con = self._con.cursor()  # its own variables and `lines`
         try:
-            con.execute("SET VARIABLE text_paths = $p", {"p": files.column("path").to_pylist()})
+            con.execute("SET TimeZone = 'UTC'")  # a session setting: each cursor needs it
+            self._set_files(con, seqs)
             con.execute("SET VARIABLE text_max_line_bytes = $n", {"n": self._limits.max_line_bytes})
             con.execute("SET VARIABLE text_max_depth = $n", {"n": self._limits.max_depth})
             con.execute(sqlfiles.load("lines_from_text_files"))
@@ -128,7 +146,7 @@ class SmallFiles:
             ).fetchall()
             lines_in = {name: int(n) for name, n, measure in found if not measure}
             if len(lines_in) < len(found):
-                con.execute("SET VARIABLE text_paths = $p", {"p": list(lines_in)})
+                self._set_files(con, {name: seqs[name] for name in lines_in})
             if lines_in:
                 ctx = ReadContext(
                     con=con,
@@ -138,15 +156,12 @@ class SmallFiles:
                     kind="d",  # a batch read by Python may start with the same file_seq
                 )
                 ingester.stage_text_lines(ctx)
+            return lines_in
         finally:
-            con.execute("DROP VIEW IF EXISTS lines")
-            con.unregister("text_files")
-        for src, seq, read in group:
-            if src.name in lines_in:
-                read.bytes_read, read.lines_read = src.size, lines_in[src.name]
-                self._on_bytes(src.size)
-            elif src.size == 0:
-                read.bytes_read, read.lines_read = 0, 0
-            else:  # not plain: the Python reader
-                got = self._add_lines(src, seq, ingester)
-                read.bytes_read, read.lines_read = got.bytes_read, got.lines_read
+            con.close()
+
+    @staticmethod
+    def _set_files(con: duckdb.DuckDBPyConnection, seqs: dict[str, int]) -> None:
+        """The files the `lines` view reads, and their file_seq (see lines_from_text_files.sql)."""
+        con.execute("SET VARIABLE text_paths = $p", {"p": list(seqs)})
+        con.execute("SET VARIABLE text_seqs = $s", {"s": list(seqs.values())})

@@ -328,7 +328,8 @@ def _commit(
     counted = tally.ordered()
     summary.unpriced, summary.partially_priced = counted.unpriced, counted.partially_priced
     summary.partial_flags = counted.partial_flags
-    summary.stale_priced_rows = _stale_rows(wh, config)
+    # a store that was empty holds only this run's rows, priced with the current catalog
+    summary.stale_priced_rows = _stale_rows(wh, config) if had_data else 0
     if summary.stale_priced_rows:
         summary.warnings.append(
             f"{summary.stale_priced_rows:,} stored calls were priced with another catalog or override set; "

@@ -68,17 +68,40 @@ class SourceFile:
         return not self.compressed and not self.utf16
 
     def head(self, n: int = HEAD_BYTES) -> bytes:
-        """The first ``n`` bytes of the (decompressed) content, for format sniffing."""
-        with open_binary(self.path) as fh:
+        """The first ``n`` bytes of the (decompressed) content, for format sniffing.
+
+        The first ``HEAD_BYTES`` are read once and kept: sniffing, the reader and the manifest's
+        head hash all ask for them (a projects folder is thousands of files).
+        """
+        if n > HEAD_BYTES:
+            return self._read_head(n)
+        head = self.__dict__.get("_head")
+        if head is None:
+            head = self._read_head(HEAD_BYTES)
+            object.__setattr__(self, "_head", head)  # a cache, not part of the value
+        return head[:n]
+
+    def _read_head(self, n: int) -> bytes:
+        stream, skipped = _open(self.path)
+        with stream as fh:
             try:
-                return fh.read(n)
+                head = fh.read(n)
             except (OSError, EOFError):
                 return b""
+            # plain content: its bytes are the file's, which head_hash may then reuse
+            object.__setattr__(self, "_plain", isinstance(stream, io.BufferedReader) and not skipped)
+            return head
 
     def head_hash(self, upto: int) -> str:
         """Hash of the first ``upto`` raw bytes: tells a grown file from a rewritten one."""
-        with open(self.path, "rb") as fh:
-            return hashlib.sha256(fh.read(min(upto, HEAD_BYTES))).hexdigest()[:16]
+        n = min(upto, HEAD_BYTES)
+        head = self.__dict__.get("_head")
+        if head is not None and self.__dict__.get("_plain"):
+            raw = head[:n]  # the file's own bytes, read when it was sniffed
+        else:
+            with open(self.path, "rb") as fh:
+                raw = fh.read(n)
+        return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[SourceFile]:

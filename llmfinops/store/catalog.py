@@ -20,7 +20,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from llmfinops import schema, sqlfiles
-from llmfinops.pricing.catalog import PRICE_TABLE_SCHEMA
+from llmfinops.pricing.table import PRICE_TABLE_SCHEMA
 from llmfinops.store import compat
 from llmfinops.store.layout import FILES_FILE, PRICES_FILE, QUARANTINE_FILE, Warehouse
 
@@ -106,7 +106,8 @@ FILES_COLUMNS = (
 PRICES_COLUMNS = "CAST(NULL AS VARCHAR) AS model, CAST(NULL AS VARCHAR) AS provider"
 
 
-def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
+def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse, *, macros: bool = True) -> None:
+    """The warehouse's views on ``con``, and (``macros``) every metric and analysis as a macro."""
     con.execute("SET TimeZone = 'UTC'")
     con.execute(_calls_view_sql(con, wh))
     con.execute(_day_files_view_sql(wh))
@@ -115,7 +116,8 @@ def define_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
     con.execute(_side_view_sql(wh, "ingested_files", FILES_FILE, FILES_COLUMNS))
     for table in schema.SIDE_TABLES.values():
         con.execute(_side_view_sql(wh, table.name, table.file_name, table.null_columns()))
-    sqlfiles.install_macros(con)
+    if macros:
+        sqlfiles.install_macros(con)
 
 
 def _side_files_present(wh: Warehouse) -> str:
@@ -135,12 +137,15 @@ def _side_files_present(wh: Warehouse) -> str:
     return present
 
 
-def connect(wh: Warehouse, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the warehouse views, for the CLI's own reads."""
+def connect(
+    wh: Warehouse, *, memory_limit: str | None = None, macros: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the warehouse views, for the CLI's own reads; ``macros=False``
+    leaves out the metric macros (~0.08 s to install) for a reader of the views alone."""
     con = duckdb.connect(":memory:")
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
-    define_views(con, wh)
+    define_views(con, wh, macros=macros)
     return con
 
 

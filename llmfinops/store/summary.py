@@ -12,7 +12,7 @@ from llmfinops.store.layout import Warehouse
 def store_summary(wh: Warehouse) -> dict[str, Any]:
     """Calls, date range, priced cost and attribution counts of the whole store."""
     wh.require()
-    con = connect(wh)
+    con = connect(wh, macros=False)  # the views are all it reads
     try:
         return sqlfiles.run(con, "store_summary").to_pylist()[0]
     finally:

@@ -17,7 +17,9 @@ timed by /usr/bin/time (wall clock and peak RSS), it runs:
 3. `llmfinops ingest PROJECTS` again into the same warehouse (nothing changed: a no-op).
 
 Rounds alternate the two tools (--rounds), so a busy machine slows both alike; the medians and
-the ratio are printed, and the daily token totals of both are compared.
+the ratio are printed, and the daily token totals of both are compared. Then a day's work is
+appended (a session's worth of new lines to each of 100 files, --grow) and both run once more:
+llmfinops reads what was added since its last run, ccusage reads the folder again.
 """
 
 from __future__ import annotations
@@ -116,6 +118,21 @@ def make_projects(root: Path, lines_wanted: int, seed: int = 7) -> dict[str, int
     return counts
 
 
+def grow_projects(root: Path, files: int, seed: int = 11) -> int:
+    """Append a session's worth of new lines (fresh ids, all on the folder's last day) to
+    ``files`` main session files, as a day of work does; returns the lines added."""
+    random.seed(seed)
+    session_recs = _records(SESSION)
+    mains = sorted(p for p in (root / "projects").glob("*/*.jsonl"))
+    added = 0
+    for i, path in enumerate(random.sample(mains, min(files, len(mains)))):
+        lines = [_dump(_copy(r, 10_000_000 + i, path.stem, 27)) for r in session_recs]
+        with path.open("a") as out:
+            out.write("\n".join(lines) + "\n")
+        added += len(lines)
+    return added
+
+
 def timed(cmd: list[str], work: Path, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds (user + system, all threads) and peak RSS (MB) of one whole
     command, measured by /usr/bin/time. On a shared machine the CPU time is the steadier figure."""
@@ -160,6 +177,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both tools")
     parser.add_argument("--ccusage-version", default=CCUSAGE_VERSION)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the generated folder here")
+    parser.add_argument("--grow", type=int, default=100, help="session files a day's work appends to")
     args = parser.parse_args()
     if not Path(TIME).exists():
         raise SystemExit(f"{TIME} is needed to time whole commands (Debian: apt-get install time)")
@@ -205,6 +223,23 @@ def main() -> None:
         report(first, again, theirs, why, args.ccusage_version)
         if daily:
             compare(work / "wh0", daily)
+        if args.grow:
+            added = grow_projects(work, args.grow)
+            print(f"a day's work: {added:,} lines appended to {args.grow} session files")
+            ingest = [*ours_cmd, "ingest", str(work / "projects"), "-w", str(work / "wh0"), "-q"]
+            wall, cpu, rss, _ = timed(ingest, work)
+            print(f"{'llmfinops ingest (grown)':30}{wall:8.2f} {cpu:7.2f} {rss:8,}   reads what was added")
+            if ccusage:
+                cc_wall, cc_cpu, cc_rss, out = timed(ccusage, work, env=cc_env)
+                print(
+                    f"{'ccusage (grown folder)':30}{cc_wall:8.2f} {cc_cpu:7.2f} {cc_rss:8,}"
+                    "   reads it all again"
+                )
+                print(
+                    f"ratio llmfinops / ccusage after a day's work: wall {wall / cc_wall:.2f}, "
+                    f"CPU {cpu / cc_cpu:.2f}"
+                )
+                compare(work / "wh0", json.loads(out)["daily"])
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -9,7 +9,10 @@
 -- A view, so the lines stream from the files into each query that reads them (a table cost as
 -- much as parsing them); it reads the files named by the variable `text_paths` (SET VARIABLE
 -- text_paths = [...], bound: a view holds no parameters) each time it is queried.
--- Variables: text_paths (the files), text_seqs (their file_seq, in the same order),
+-- A file that grew since the last run is read from the byte offset where that run stopped
+-- (always just after a line end), its lines numbered on from the lines read then.
+-- Variables: text_paths (the files) and, in the same order, text_seqs (their file_seq),
+-- text_offsets (bytes to skip) and text_first_lines (lines before that offset);
 -- text_max_line_bytes, text_max_depth.
 -- Output: a TEMP VIEW `lines` (line_no, raw, source_file, file_seq, measure), replaced.
 CREATE OR REPLACE TEMP VIEW lines AS
@@ -27,19 +30,38 @@ SELECT
         AS measure
 FROM (
     SELECT
-        unnest(generate_series(1, len(parts)))::BIGINT AS line_no,
-        unnest(parts) AS raw,
-        len(parts) AS parts_in_file,
-        filename AS source_file,
-        file_seq
+        first_line + i AS line_no,
+        raw,
+        source_file,
+        file_seq,
+        i,
+        parts_in_file
     FROM (
-        -- not UTF-8: NULL, no lines
-        -- (a look-up in the list per file: a join cost a quarter of the check query's time)
         SELECT
-            b.filename,
-            getvariable('text_seqs')[list_position(getvariable('text_paths'), b.filename)] AS file_seq,
-            string_split(TRY(decode(b.content)), chr(10)) AS parts
-        FROM read_blob(getvariable('text_paths')) AS b
+            unnest(generate_series(1, len(parts)))::BIGINT AS i,
+            unnest(parts) AS raw,
+            len(parts) AS parts_in_file,
+            filename AS source_file,
+            file_seq,
+            first_line
+        FROM (
+            -- not UTF-8: NULL, no lines
+            -- (a look-up in the lists per file: a join cost a quarter of the check query's time)
+            SELECT
+                b.filename,
+                getvariable('text_seqs')[k] AS file_seq,
+                getvariable('text_first_lines')[k] AS first_line,
+                -- (slicing copies the content: only a grown file is sliced)
+                string_split(TRY(decode(CASE WHEN b.skip > 0 THEN b.content[b.skip + 1:] ELSE b.content END)),
+                    chr(10)) AS parts
+            FROM (
+                SELECT *, getvariable('text_offsets')[k] AS skip
+                FROM (
+                    SELECT *, list_position(getvariable('text_paths'), filename) AS k
+                    FROM read_blob(getvariable('text_paths'))
+                )
+            ) AS b
+        )
     )
 )
-WHERE line_no < parts_in_file OR raw <> ''
+WHERE i < parts_in_file OR raw <> ''

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from helpers import REPO
 
-from llmfinops.ingest import batching
+from llmfinops.ingest import batching, claude_code
 from llmfinops.ingest.pipeline import ingest_paths
 from llmfinops.store import Warehouse
 
@@ -96,6 +96,10 @@ def test_resumed_and_streamed_copies_count_once_either_way(tmp_path, monkeypatch
     assert dup == 0
 
 
+def _not_one_by_one(*args, **kwargs):
+    raise AssertionError("a small grown file was read on its own")
+
+
 def _call_line(session: str, ts: str) -> str:
     return json.dumps(
         {
@@ -116,9 +120,7 @@ def _call_line(session: str, ts: str) -> str:
 @pytest.mark.parametrize("direct", [True, False])
 def test_a_call_replayed_into_another_project_stays_with_the_first_file(tmp_path, monkeypatch, direct):
     # A resumed session replays its lines unchanged into a file of another project folder: the
-    # copies tie on tokens and time, so the first file (by path) wins and the project tag is its
-    # own. DuckDB's read of small files lost each line's file order once (a join beside the
-    # unnest gave NULL), and the winner then followed the staging file's row order.
+    # copies tie on tokens and time, so the first file (by path) wins and the project tag is its own.
     projects = tmp_path / "projects"
     for name in ("-home-dev-a", "-home-dev-b", "-home-dev-c"):
         (projects / name).mkdir(parents=True)
@@ -149,6 +151,8 @@ def test_the_lines_of_small_files_carry_their_file_seq(tmp_path):
     con = duckdb.connect()
     con.execute("SET VARIABLE text_paths = $p", {"p": paths})
     con.execute("SET VARIABLE text_seqs = [7, 3, 11]")
+    con.execute("SET VARIABLE text_offsets = [0, 0, 0]")
+    con.execute("SET VARIABLE text_first_lines = [0, 0, 0]")
     con.execute("SET VARIABLE text_max_line_bytes = 1000000")
     con.execute("SET VARIABLE text_max_depth = 1000")
     con.execute(sqlfiles.load("lines_from_text_files"))
@@ -161,3 +165,45 @@ def test_the_lines_of_small_files_carry_their_file_seq(tmp_path):
         (paths[2], 1, 11),
         (paths[2], 2, 11),
     ]
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_grown_session_files_are_read_from_where_the_last_run_stopped(tmp_path, monkeypatch, direct):
+    make_projects(tmp_path, 2_000)
+    root = _snapshot(tmp_path, tmp_path, direct, monkeypatch)
+    a, b = sorted((tmp_path / "projects").rglob("*.jsonl"))[:2]
+    lines_a = a.read_bytes().count(b"\n")
+    lines_b = b.read_bytes().count(b"\n")
+    call = _call_line("s9", "2025-06-11T11:29:53.782Z")
+    with a.open("a") as out:  # a call, a line cut off mid-write, another call
+        out.write(call.replace("msg_1", "msg_grown_a1") + "\n")
+        out.write('{"type": "assistant", "message": {\n')
+        out.write(call.replace("msg_1", "msg_grown_a2") + "\n")
+    with b.open("ab") as raw:  # CRLF from here on: read by the Python reader, from the offset
+        raw.write(call.replace("msg_1", "msg_grown_b1").encode() + b"\r\n")
+    # read with the other small files, not one staging query per grown file
+    monkeypatch.setattr(claude_code.ClaudeCodeIngester, "read", _not_one_by_one)
+    summary = ingest_paths(Warehouse.at(root), [tmp_path / "projects"])
+    assert summary.files_read == 2
+    con = duckdb.connect()
+    stored = con.execute(
+        f"SELECT call_id, source_file FROM {_table(con, root, 'day=*/*.parquet')} "
+        "WHERE call_id LIKE 'msg_grown%' ORDER BY call_id"
+    ).fetchall()
+    assert stored == [
+        ("msg_grown_a1:req_1", str(a)),
+        ("msg_grown_a2:req_1", str(a)),
+        ("msg_grown_b1:req_1", str(b)),
+    ]
+    quarantine = con.execute(
+        f"SELECT source_file, line, reason FROM {_table(con, root, '_quarantine.parquet')}"
+    ).fetchall()
+    assert quarantine == [(str(a), lines_a + 2, "malformed JSON")]  # numbered on from the first run
+    files = dict(
+        (path, (bytes_read, lines_read))
+        for path, bytes_read, lines_read in con.execute(
+            f"SELECT path, bytes_read, lines_read FROM {_table(con, root, '_files.parquet')}"
+        ).fetchall()
+    )
+    assert files[str(a)] == (a.stat().st_size, lines_a + 3)
+    assert files[str(b)] == (b.stat().st_size, lines_b + 1)

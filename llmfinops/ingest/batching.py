@@ -4,13 +4,16 @@ Planning one staging query costs ~25 ms, which dominates when a source is thousa
 of a few KB each (Claude Code writes one per session). Ingesters that can read lines of many
 files in one query (their SQL takes each line's file from ``lines.source_file``) say so with
 ``batchable(src)`` and ``stage_lines(lines, ctx)``; small files of theirs are then read here and
-staged once per ~64 MB (sources.CHUNK_BYTES) instead of once per file.
+staged once per ~64 MB (sources.CHUNK_BYTES) instead of once per file. A small file that grew
+since the last run is read here too, from where that run stopped: a day's sessions append to
+a hundred files, and one query per file took longer than a first ingest of the whole folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,17 @@ SMALL_FILE_BYTES = 8 * 1024 * 1024
 DIRECT_GROUP_BYTES = 64 * 1024 * 1024
 # Whether DuckDB may read small files itself (tests turn it off to compare with the Python reader).
 DIRECT_READ = True
+
+
+@dataclass
+class _Taken:
+    """A file taken into the batch: read from ``start_offset`` (after ``start_line`` lines)."""
+
+    src: SourceFile
+    seq: int
+    progress: FileProgress  # filled in when the batch is staged
+    start_offset: int = 0
+    start_line: int = 0
 
 
 def batchable(ingester: Any, src: SourceFile) -> bool:
@@ -50,27 +64,34 @@ class SmallFiles:
         self._bytes = 0
         self._ingester: Any = None
         self._first_seq = 0
-        # files DuckDB may read itself, per ingester: (file, file_seq, progress filled at flush)
-        self._direct: dict[Any, list[tuple[SourceFile, int, FileProgress]]] = {}
+        # files DuckDB may read itself, per ingester
+        self._direct: dict[Any, list[_Taken]] = {}
 
-    def add(self, src: SourceFile, seq: int, ingester: Any) -> FileProgress:
-        """Take a whole small file into the batch; returns how far it was read (for a file DuckDB
-        reads itself, the object is filled in by :meth:`flush`)."""
+    def add(
+        self, src: SourceFile, seq: int, ingester: Any, *, start_offset: int = 0, start_line: int = 0
+    ) -> FileProgress:
+        """Take a small file into the batch, from ``start_offset`` (a grown file: after the
+        ``start_line`` lines read before); returns how far it was read (for a file DuckDB reads
+        itself, the object is filled in by :meth:`flush`)."""
+        taken = _Taken(src, seq, FileProgress(), start_offset, start_line)
         if DIRECT_READ and hasattr(ingester, "stage_text_lines"):
-            read = FileProgress()
-            self._direct.setdefault(ingester, []).append((src, seq, read))
-            return read
-        return self._add_lines(src, seq, ingester)
+            self._direct.setdefault(ingester, []).append(taken)
+            return taken.progress
+        return self._add_lines(taken, ingester)
 
-    def _add_lines(self, src: SourceFile, seq: int, ingester: Any) -> FileProgress:
-        """Read a whole small file into the batch of lines read in Python."""
+    def _add_lines(self, taken: _Taken, ingester: Any) -> FileProgress:
+        """Read a small file (from its start offset) into the batch of lines read in Python."""
+        src, seq = taken.src, taken.seq
         if self._pending and (ingester is not self._ingester or self._bytes + src.size > CHUNK_BYTES):
             self._flush_lines()
         if not self._pending:
             self._ingester, self._first_seq = ingester, seq
-        read = FileProgress()
+        read = FileProgress(bytes_read=taken.start_offset, lines_read=taken.start_line)
         rejects: list[tuple[int, str]] = []
-        for chunk in line_chunks(src.path, limits=self._limits):
+        chunks = line_chunks(
+            src.path, start_offset=taken.start_offset, start_line=taken.start_line, limits=self._limits
+        )
+        for chunk in chunks:
             self._pending.append(with_file(chunk.lines, src.name, seq))
             rejects.extend(chunk.rejects)
             read = FileProgress(bytes_read=chunk.end_offset, lines_read=chunk.last_line)
@@ -78,8 +99,8 @@ class SmallFiles:
             ReadContext(
                 con=self._con, staging_dir=self._staging, file_seq=seq, source=ingester.name
             ).stage_rejects(src.name, rejects)
-        self._bytes += src.size
-        self._on_bytes(src.size)
+        self._bytes += src.size - taken.start_offset
+        self._on_bytes(src.size - taken.start_offset)
         return read
 
     def flush(self) -> None:
@@ -98,7 +119,7 @@ class SmallFiles:
         self._ingester.stage_lines(pa.concat_tables(self._pending), ctx)
         self._pending, self._bytes = [], 0
 
-    def _flush_direct(self, ingester: Any, files: list[tuple[SourceFile, int, FileProgress]]) -> None:
+    def _flush_direct(self, ingester: Any, files: list[_Taken]) -> None:
         """DuckDB splits plain files into lines itself, many files per query (the Python reader
         cost more than the parsing); the others take the Python reader.
 
@@ -107,37 +128,37 @@ class SmallFiles:
         side, one cursor each.
         """
         workers = max(1, int(self._con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
-        size = balanced_chunk_bytes(sum(src.size for src, _, _ in files), workers, DIRECT_GROUP_BYTES)
-        groups: list[list[tuple[SourceFile, int, FileProgress]]] = [[]]
+        size = balanced_chunk_bytes(sum(t.src.size for t in files), workers, DIRECT_GROUP_BYTES)
+        groups: list[list[_Taken]] = [[]]
         group_bytes = 0
-        for item in files:
-            if groups[-1] and group_bytes + item[0].size > size:
+        for taken in files:
+            if groups[-1] and group_bytes + taken.src.size > size:
                 groups.append([])
                 group_bytes = 0
-            groups[-1].append(item)
-            group_bytes += item[0].size
+            groups[-1].append(taken)
+            group_bytes += taken.src.size
         with ThreadPoolExecutor(max_workers=workers) as pool:
             read = list(pool.map(lambda group: self._stage_direct(ingester, group), groups))
         for group, lines_in in zip(groups, read, strict=True):
-            for src, seq, progress in group:
+            for taken in group:
+                src, progress = taken.src, taken.progress
                 if src.name in lines_in:
                     progress.bytes_read, progress.lines_read = src.size, lines_in[src.name]
-                    self._on_bytes(src.size)
+                    self._on_bytes(src.size - taken.start_offset)
                 elif src.size == 0:
                     progress.bytes_read, progress.lines_read = 0, 0
                 else:  # not plain: the Python reader
-                    got = self._add_lines(src, seq, ingester)
+                    got = self._add_lines(taken, ingester)
                     progress.bytes_read, progress.lines_read = got.bytes_read, got.lines_read
 
-    def _stage_direct(
-        self, ingester: Any, group: list[tuple[SourceFile, int, FileProgress]]
-    ) -> dict[str, int]:
-        """Stage the plain files of ``group`` on a cursor of its own; returns their line counts."""
-        seqs = {src.name: seq for src, seq, _ in group}
+    def _stage_direct(self, ingester: Any, group: list[_Taken]) -> dict[str, int]:
+        """Stage the plain files of ``group`` on a cursor of its own; returns, per file, the
+        number of its last line."""
+        files = {t.src.name: t for t in group}
         con = self._con.cursor()  # its own variables and `lines`
         try:
             con.execute("SET TimeZone = 'UTC'")  # a session setting: each cursor needs it
-            self._set_files(con, seqs)
+            self._set_files(con, list(files.values()))
             con.execute("SET VARIABLE text_max_line_bytes = $n", {"n": self._limits.max_line_bytes})
             con.execute("SET VARIABLE text_max_depth = $n", {"n": self._limits.max_depth})
             con.execute(sqlfiles.load("lines_from_text_files"))
@@ -146,12 +167,12 @@ class SmallFiles:
             ).fetchall()
             lines_in = {name: int(n) for name, n, measure in found if not measure}
             if len(lines_in) < len(found):
-                self._set_files(con, {name: seqs[name] for name in lines_in})
+                self._set_files(con, [files[name] for name in lines_in])
             if lines_in:
                 ctx = ReadContext(
                     con=con,
                     staging_dir=self._staging,
-                    file_seq=group[0][1],
+                    file_seq=group[0].seq,
                     source=ingester.name,
                     kind="d",  # a batch read by Python may start with the same file_seq
                 )
@@ -161,7 +182,10 @@ class SmallFiles:
             con.close()
 
     @staticmethod
-    def _set_files(con: duckdb.DuckDBPyConnection, seqs: dict[str, int]) -> None:
-        """The files the `lines` view reads, and their file_seq (see lines_from_text_files.sql)."""
-        con.execute("SET VARIABLE text_paths = $p", {"p": list(seqs)})
-        con.execute("SET VARIABLE text_seqs = $s", {"s": list(seqs.values())})
+    def _set_files(con: duckdb.DuckDBPyConnection, files: list[_Taken]) -> None:
+        """The files the `lines` view reads, with their file_seq and where to start reading
+        (see lines_from_text_files.sql)."""
+        con.execute("SET VARIABLE text_paths = $v", {"v": [t.src.name for t in files]})
+        con.execute("SET VARIABLE text_seqs = $v", {"v": [t.seq for t in files]})
+        con.execute("SET VARIABLE text_offsets = $v", {"v": [t.start_offset for t in files]})
+        con.execute("SET VARIABLE text_first_lines = $v", {"v": [t.start_line for t in files]})

@@ -198,9 +198,10 @@ def _ingest_locked(
             if grown:
                 start_offset, start_line = prior["bytes_read"], prior["lines_read"]
                 on_bytes(start_offset)
-        if start_offset == 0 and batchable(ingester, src):
+        if batchable(ingester, src):
             # how far it was read is known once the batch is staged (small.flush below)
-            batched.append((src, ingester.name, small.add(src, seq, ingester)))
+            read = small.add(src, seq, ingester, start_offset=start_offset, start_line=start_line)
+            batched.append((src, ingester.name, read))
             summary.files_read += 1
             continue
         ctx = ReadContext(

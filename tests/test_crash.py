@@ -121,3 +121,32 @@ def test_kill_leaves_previous_state_and_rerun_completes(tmp_path, big, point):
     assert not list(wh.generations_dir.glob("*.building"))
     if proc.stderr:
         proc.stderr.close()
+
+
+def test_a_killed_first_ingest_leaves_an_analyst_file_the_rerun_completes(tmp_path, big):
+    # A new warehouse's analyst file is begun (its macros) while the store is written: killed
+    # then, the file exists with an empty stand-in for `calls`; the re-run must make it whole.
+    wh = Warehouse.at(tmp_path / "wh")
+    proc = start_ingest(big, wh)
+    reached = wait_for(lambda: KILL_POINTS["while writing the generation"](wh), proc)
+    assert reached, "the ingest ended before it wrote the generation; make the input larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    if proc.stderr:
+        proc.stderr.close()
+    rerun = subprocess.run(
+        [sys.executable, "-m", "llmfinops", "ingest", str(big), "-w", str(wh.root), "-q"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); print(con.execute("
+        '"SELECT (SELECT count(*) FROM calls), (SELECT sum(calls) FROM metric_spend('
+        "TIMESTAMPTZ '2026-10-01', TIMESTAMPTZ '2026-11-01', group_by := 'none'))\").fetchall()[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(wh.catalog_path)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"({N_BIG}, {N_BIG})"

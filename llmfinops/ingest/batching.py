@@ -129,16 +129,25 @@ class SmallFiles:
         """
         workers = max(1, int(self._con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
         size = balanced_chunk_bytes(sum(t.src.size for t in files), workers, DIRECT_GROUP_BYTES)
+        # a group closes once it holds `size` bytes: closing before a file that would overflow
+        # left a short extra group, staged alone after the others
         groups: list[list[_Taken]] = [[]]
         group_bytes = 0
         for taken in files:
-            if groups[-1] and group_bytes + taken.src.size > size:
+            if group_bytes >= size:
                 groups.append([])
                 group_bytes = 0
             groups[-1].append(taken)
             group_bytes += taken.src.size
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            read = list(pool.map(lambda group: self._stage_direct(ingester, group), groups))
+        # one DuckDB thread per query while the groups run side by side: two threads each for
+        # two queries on two cores cost ~7% more time in switching than they gained
+        if len(groups) > 1:
+            self._con.execute("SET threads = 1")
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                read = list(pool.map(lambda group: self._stage_direct(ingester, group), groups))
+        finally:
+            self._con.execute("SET threads = $n", {"n": workers})
         for group, lines_in in zip(groups, read, strict=True):
             for taken in group:
                 src, progress = taken.src, taken.progress

@@ -16,6 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import import_module
@@ -241,18 +242,20 @@ def _ingest_locked(
             f"CREATE TEMP VIEW staged AS SELECT * FROM read_parquet('{_q(staging)}/f*.parquet', "
             "filename = true, file_row_number = true)"
         )
-    _commit(
-        wh,
-        con,
-        run_id,
-        config,
-        summary,
-        new_manifest,
-        had_data,
-        staged=bool(staged_files),
-        aggregates=aggregates,
-        replace=full,
-    )
+    with store_catalog.catalog_draft(wh) as draft:
+        _commit(
+            wh,
+            con,
+            run_id,
+            config,
+            summary,
+            new_manifest,
+            had_data,
+            staged=bool(staged_files),
+            aggregates=aggregates,
+            replace=full,
+            catalog=draft,
+        )
 
 
 def _commit(
@@ -267,6 +270,7 @@ def _commit(
     staged: bool,
     aggregates: dict[str, str] | None = None,
     replace: bool = False,
+    catalog: Future[duckdb.DuckDBPyConnection | None] | None = None,
 ) -> None:
     current = wh.current_generation()
     existing_files = [str(f) for files in wh.day_files(current).values() for f in files]
@@ -337,7 +341,7 @@ def _commit(
             "run `llmfinops reprice` to re-price history"
         )
     if not store_catalog.catalog_is_current(wh, had_data):
-        why = store_catalog.refresh_catalog(wh)
+        why = store_catalog.refresh_catalog(wh, catalog)
         if why:
             summary.warnings.append(why)
 

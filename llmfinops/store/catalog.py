@@ -13,7 +13,10 @@ carries on — the Parquet store is the truth, the file is a window onto it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -149,16 +152,56 @@ def connect(
     return con
 
 
-def refresh_catalog(wh: Warehouse) -> str | None:
-    """(Re)write the analyst DuckDB file. Returns None on success, else why it was left alone."""
+@contextlib.contextmanager
+def catalog_draft(wh: Warehouse) -> Iterator[Future[duckdb.DuckDBPyConnection | None] | None]:
+    """For a warehouse without an analyst file yet: its metric macros (most of the file's cost)
+    are written on a thread while the ingest writes the store, beside an empty stand-in for
+    ``calls``; :func:`refresh_catalog` then adds the views over what was published. None when
+    the file exists: it is refreshed in place, keeping what analysts added to it."""
+    if wh.catalog_path.exists():
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        draft = pool.submit(_draft, wh)
+        try:
+            yield draft
+        finally:
+            con = draft.result()
+            if con is not None:
+                con.close()  # refresh_catalog closed it already unless the ingest failed
+
+
+def _draft(wh: Warehouse) -> duckdb.DuckDBPyConnection | None:
     try:
         con = duckdb.connect(str(wh.catalog_path))
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            return f"{wh.catalog_path.name} is open in another process; its views refresh on the next run"
-        return f"cannot open {wh.catalog_path}: {exc}"
+    except duckdb.Error:
+        return None  # refresh_catalog opens it again and says why
     try:
-        define_views(con, wh)
+        con.execute(f"CREATE OR REPLACE VIEW calls AS {schema.empty_calls_sql()}")
+        sqlfiles.install_macros(con)
+    except duckdb.Error:
+        con.close()
+        return None
+    return con
+
+
+def refresh_catalog(
+    wh: Warehouse, draft: Future[duckdb.DuckDBPyConnection | None] | None = None
+) -> str | None:
+    """(Re)write the analyst DuckDB file. Returns None on success, else why it was left alone.
+
+    ``draft`` (from :func:`catalog_draft`) is a new file whose macros are in already."""
+    con = draft.result() if draft is not None else None
+    macros = con is None
+    if con is None:
+        try:
+            con = duckdb.connect(str(wh.catalog_path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                return f"{wh.catalog_path.name} is open in another process; its views refresh on the next run"
+            return f"cannot open {wh.catalog_path}: {exc}"
+    try:
+        define_views(con, wh, macros=macros)
         con.execute(
             "CREATE OR REPLACE TABLE llmfinops_meta AS SELECT $v AS catalog_version, $p AS warehouse, "
             "$f AS side_files",

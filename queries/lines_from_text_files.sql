@@ -14,7 +14,10 @@
 -- Variables: text_paths (the files) and, in the same order, text_seqs (their file_seq),
 -- text_offsets (bytes to skip) and text_first_lines (lines before that offset);
 -- text_max_line_bytes, text_max_depth.
--- Output: a TEMP VIEW `lines` (line_no, raw, source_file, file_seq, measure), replaced.
+-- `unterminated`: the file's last line has no line end (a writer may be in the middle of it: a
+-- later run of a grown file reads it again); `file_bytes`: the file's size as read.
+-- Output: a TEMP VIEW `lines` (line_no, raw, source_file, file_seq, measure, unterminated,
+-- file_bytes), replaced.
 CREATE OR REPLACE TEMP VIEW lines AS
 SELECT
     line_no,
@@ -27,7 +30,9 @@ SELECT
         OR strlen(raw) > getvariable('text_max_line_bytes')
         OR (strlen(raw) > 2 * getvariable('text_max_depth')
             AND strlen(raw) - strlen(replace(replace(raw, '{', ''), '[', '')) > getvariable('text_max_depth'))
-        AS measure
+        AS measure,
+    i = parts_in_file AND raw <> '' AS unterminated,
+    file_bytes
 FROM (
     SELECT
         first_line + i AS line_no,
@@ -35,7 +40,8 @@ FROM (
         source_file,
         file_seq,
         i,
-        parts_in_file
+        parts_in_file,
+        file_bytes
     FROM (
         SELECT
             unnest(generate_series(1, len(parts)))::BIGINT AS i,
@@ -43,7 +49,8 @@ FROM (
             len(parts) AS parts_in_file,
             filename AS source_file,
             file_seq,
-            first_line
+            first_line,
+            file_bytes
         FROM (
             -- not UTF-8: NULL, no lines
             -- (a look-up in the lists per file: a join cost a quarter of the check query's time)
@@ -51,6 +58,7 @@ FROM (
                 b.filename,
                 getvariable('text_seqs')[k] AS file_seq,
                 getvariable('text_first_lines')[k] AS first_line,
+                octet_length(b.content) AS file_bytes,
                 -- (slicing copies the content: only a grown file is sliced)
                 string_split(TRY(decode(CASE WHEN b.skip > 0 THEN b.content[b.skip + 1:] ELSE b.content END)),
                     chr(10)) AS parts

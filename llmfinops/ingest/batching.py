@@ -152,7 +152,7 @@ class SmallFiles:
             for taken in group:
                 src, progress = taken.src, taken.progress
                 if src.name in lines_in:
-                    progress.bytes_read, progress.lines_read = src.size, lines_in[src.name]
+                    progress.bytes_read, progress.lines_read = lines_in[src.name]
                     self._on_bytes(src.size - taken.start_offset)
                 elif src.size == 0:
                     progress.bytes_read, progress.lines_read = 0, 0
@@ -160,9 +160,10 @@ class SmallFiles:
                     got = self._add_lines(taken, ingester)
                     progress.bytes_read, progress.lines_read = got.bytes_read, got.lines_read
 
-    def _stage_direct(self, ingester: Any, group: list[_Taken]) -> dict[str, int]:
-        """Stage the plain files of ``group`` on a cursor of its own; returns, per file, the
-        number of its last line."""
+    def _stage_direct(self, ingester: Any, group: list[_Taken]) -> dict[str, tuple[int, int]]:
+        """Stage the plain files of ``group`` on a cursor of its own; returns, per file, how far
+        a later run resumes: the bytes and lines up to the end of its last line with a line end
+        (as the Python reader counts them, see ``LineChunk``)."""
         files = {t.src.name: t for t in group}
         con = self._con.cursor()  # its own variables and `lines`
         try:
@@ -172,9 +173,14 @@ class SmallFiles:
             con.execute("SET VARIABLE text_max_depth = $n", {"n": self._limits.max_depth})
             con.execute(sqlfiles.load("lines_from_text_files"))
             found = con.execute(
-                "SELECT source_file, max(line_no), bool_or(measure) FROM lines GROUP BY source_file"
+                "SELECT source_file, bool_or(measure), any_value(file_bytes), max(line_no), "
+                "coalesce(max(strlen(raw)) FILTER (WHERE unterminated), 0) FROM lines GROUP BY source_file"
             ).fetchall()
-            lines_in = {name: int(n) for name, n, measure in found if not measure}
+            lines_in = {
+                name: (int(size) - int(tail), int(last) - (1 if tail else 0))
+                for name, measure, size, last, tail in found
+                if not measure
+            }
             if len(lines_in) < len(found):
                 self._set_files(con, [files[name] for name in lines_in])
             if lines_in:

@@ -185,6 +185,7 @@ def _ingest_locked(
     limits = LineLimits(max_line_mb=config.max_line_mb, max_depth=config.max_depth)
     small = SmallFiles(con, staging, on_bytes, limits)
     batched: list[tuple[SourceFile, str, FileProgress]] = []
+    read_on_from: dict[str, int] = {}
     for seq, (src, ingester) in enumerate(plan):
         prior = manifest.get(src.name)
         start_offset, start_line = 0, 0
@@ -198,6 +199,7 @@ def _ingest_locked(
             )
             if grown:
                 start_offset, start_line = prior["bytes_read"], prior["lines_read"]
+                read_on_from[src.name] = start_line
                 on_bytes(start_offset)
         if batchable(ingester, src):
             # how far it was read is known once the batch is staged (small.flush below)
@@ -235,7 +237,17 @@ def _ingest_locked(
             aggregates[name] = f"new_{name}"
     if not staged_files and not aggregates:
         if new_manifest != manifest and current is not None:
-            _commit(wh, con, run_id, config, summary, new_manifest, had_data, staged=False)
+            _commit(
+                wh,
+                con,
+                run_id,
+                config,
+                summary,
+                new_manifest,
+                had_data,
+                staged=False,
+                read_on_from=read_on_from,
+            )
         return
     if staged_files:
         con.execute(
@@ -255,6 +267,7 @@ def _ingest_locked(
             aggregates=aggregates,
             replace=full,
             catalog=draft,
+            read_on_from=read_on_from,
         )
 
 
@@ -271,6 +284,7 @@ def _commit(
     aggregates: dict[str, str] | None = None,
     replace: bool = False,
     catalog: Future[duckdb.DuckDBPyConnection | None] | None = None,
+    read_on_from: dict[str, int] | None = None,
 ) -> None:
     current = wh.current_generation()
     existing_files = [str(f) for files in wh.day_files(current).values() for f in files]
@@ -324,7 +338,11 @@ def _commit(
         con,
         run_id=run_id,
         side=SideTables(
-            prices=prices, files=files_table, quarantine_relation=quarantine, aggregates=aggregates or {}
+            prices=prices,
+            files=files_table,
+            quarantine_relation=quarantine,
+            aggregates=aggregates or {},
+            read_on_from=read_on_from or {},
         ),
         replace_ids=replace and staged,
         days=days,

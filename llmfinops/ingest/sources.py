@@ -222,7 +222,10 @@ CORRUPT_GZIP = "corrupt gzip data: the rest of the file cannot be read"
 @dataclass(frozen=True)
 class LineChunk:
     lines: pa.Table  # line_no BIGINT (1-based, in the file), raw VARCHAR
-    end_offset: int  # bytes of the (decompressed) stream consumed after this chunk
+    # Where a later run resumes: the bytes of the (decompressed) stream and the lines read up to
+    # the end of the last line that has its line end. A last line without one is in `lines`
+    # but not counted here: it may be a record still being written, read again, whole, next time.
+    end_offset: int
     last_line: int
     # lines the reader rejected (too long, too deep; their `raw` is empty) and why
     rejects: tuple[tuple[int, str], ...] = ()
@@ -240,7 +243,8 @@ def line_chunks(
     plus one line of at most ``limits.max_line_bytes``.
 
     Bytes that are not UTF-8 are replaced rather than failing the file: the line is then
-    judged by the JSON parser like any other. A last line without a newline is included.
+    judged by the JSON parser like any other. A last line without a newline is included, but
+    the chunk's ``end_offset``/``last_line`` stop before it (a grown file is read on from there).
     LF and CRLF end a line, also when a CRLF is cut between two blocks; elsewhere a lone CR is
     whitespace (as JSON and JSON Lines define it), except in a file with no LF in its first
     block, whose lines end with CR (classic Mac OS tools). A line over the size limit is skipped
@@ -292,16 +296,21 @@ def line_chunks(
             yield LineChunk(chunk, offset - len(carry), line_no, (*rejects, *found))
         rejects = []
         chunk = _lines_table([], line_no)
+        resume_at, resume_line = offset, line_no
         if carry or skipping:
             if skipping:
                 rejects.append((line_no + 1, limits.too_long))
+            else:  # the last line has no line end: a writer may be in the middle of it
+                resume_at = offset - len(carry)
             chunk, found = _apply_limits(_lines_table([_split_lines(carry)], line_no), limits)
             rejects.extend(found)
             line_no += chunk.num_rows
+            resume_line = line_no if skipping else line_no - chunk.num_rows
         if broken:
             rejects.append((line_no + 1, CORRUPT_GZIP))
+            resume_at, resume_line = offset, line_no
         if chunk.num_rows or rejects:
-            yield LineChunk(chunk, offset, line_no, tuple(rejects))
+            yield LineChunk(chunk, resume_at, resume_line, tuple(rejects))
 
 
 def _ends_lines_with_cr(path: Path) -> bool:

@@ -40,6 +40,10 @@ class SideTables:
     # Aggregated tables (schema.SIDE_TABLES) with new rows: table name -> relation holding them
     # (the declared columns plus file_seq and line_no). Tables not named are carried over.
     aggregates: dict[str, str] = field(default_factory=dict)
+    # Files read on from a line of theirs (grown since the last run): file -> that line. Their
+    # stored quarantine rows after it go: those lines were read again (a last line caught
+    # without its line end is read whole once the writer has finished it).
+    read_on_from: dict[str, int] = field(default_factory=dict)
 
 
 def write_generation(
@@ -114,13 +118,28 @@ def _write_side(
     old_q = current / QUARANTINE_FILE if current is not None else None
     if old_q is not None and not old_q.exists():
         old_q = None
-    if side.quarantine_relation is None:
+    if side.quarantine_relation is None and not (side.read_on_from and old_q is not None):
         if old_q is not None:
             link_or_copy(old_q, building / QUARANTINE_FILE)
         return
-    parts = [f"SELECT source_file, line, source, reason, run_at FROM {side.quarantine_relation}"]
+    parts = []
+    if side.quarantine_relation is not None:
+        parts.append(f"SELECT source_file, line, source, reason, run_at FROM {side.quarantine_relation}")
     if old_q is not None:
-        parts.append(f"SELECT source_file, line, source, reason, run_at FROM read_parquet('{_q(old_q)}')")
+        kept = f"SELECT source_file, line, source, reason, run_at FROM read_parquet('{_q(old_q)}') AS q"
+        if side.read_on_from:
+            con.register(
+                "read_on_from",
+                pa.table(
+                    {"source_file": list(side.read_on_from), "from_line": list(side.read_on_from.values())},
+                    schema=pa.schema([("source_file", pa.string()), ("from_line", pa.int64())]),
+                ),
+            )
+            kept += (
+                " WHERE NOT EXISTS (SELECT 1 FROM read_on_from AS r "
+                "WHERE r.source_file = q.source_file AND q.line > r.from_line)"
+            )
+        parts.append(kept)
     # The same bad line read twice (a forced re-read) is listed once, with its first sighting.
     con.execute(
         f"COPY (SELECT source_file, line, source, reason, min(run_at) AS run_at "

@@ -172,3 +172,19 @@ def test_analyst_file_lists_the_day_files(warehouse, tmp_path):
     assert all(
         p.endswith(".parquet") and f"day={d}" in p for p, (d, _) in zip(sorted(paths), got, strict=True)
     )
+
+
+def test_a_first_ingest_writes_an_analyst_file_whose_macros_read_the_stored_calls(warehouse, tmp_path):
+    # A new warehouse's macros are written while the store is (beside an empty stand-in for
+    # `calls`); once the views are in, they must read what was stored.
+    assert not warehouse.catalog_path.exists()
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "a.jsonl", [rec(1, 16), rec(2, 17), rec(3, 17)])])
+    con = duckdb.connect(str(warehouse.catalog_path), read_only=True)
+    try:
+        got = con.execute(
+            'SELECT "group", calls, input_tokens FROM metric_spend('
+            "TIMESTAMPTZ '2026-11-16', TIMESTAMPTZ '2026-11-18')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert got == [("chat", 3, 3000)]

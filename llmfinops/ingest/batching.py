@@ -82,7 +82,8 @@ class SmallFiles:
     def _add_lines(self, taken: _Taken, ingester: Any) -> FileProgress:
         """Read a small file (from its start offset) into the batch of lines read in Python."""
         src, seq = taken.src, taken.seq
-        if self._pending and (ingester is not self._ingester or self._bytes + src.size > CHUNK_BYTES):
+        size = src.size - taken.start_offset
+        if self._pending and (ingester is not self._ingester or self._bytes + size > CHUNK_BYTES):
             self._flush_lines()
         if not self._pending:
             self._ingester, self._first_seq = ingester, seq
@@ -99,8 +100,8 @@ class SmallFiles:
             ReadContext(
                 con=self._con, staging_dir=self._staging, file_seq=seq, source=ingester.name
             ).stage_rejects(src.name, rejects)
-        self._bytes += src.size - taken.start_offset
-        self._on_bytes(src.size - taken.start_offset)
+        self._bytes += size
+        self._on_bytes(size)
         return read
 
     def flush(self) -> None:

@@ -224,25 +224,53 @@ def main() -> None:
         if daily:
             compare(work / "wh0", daily)
         if args.grow:
-            added = grow_projects(work, args.grow)
-            print(f"a day's work: {added:,} lines appended to {args.grow} session files")
-            ingest = [*ours_cmd, "ingest", str(work / "projects"), "-w", str(work / "wh0"), "-q"]
-            wall, cpu, rss, _ = timed(ingest, work)
-            print(f"{'llmfinops ingest (grown)':30}{wall:8.2f} {cpu:7.2f} {rss:8,}   reads what was added")
-            if ccusage:
-                cc_wall, cc_cpu, cc_rss, out = timed(ccusage, work, env=cc_env)
-                print(
-                    f"{'ccusage (grown folder)':30}{cc_wall:8.2f} {cc_cpu:7.2f} {cc_rss:8,}"
-                    "   reads it all again"
-                )
-                print(
-                    f"ratio llmfinops / ccusage after a day's work: wall {wall / cc_wall:.2f}, "
-                    f"CPU {cpu / cc_cpu:.2f}"
-                )
-                compare(work / "wh0", json.loads(out)["daily"])
+            grown_rounds(work, args.grow, args.rounds, ours_cmd, ccusage, cc_env)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def grown_rounds(
+    work: Path,
+    files: int,
+    rounds: int,
+    ours_cmd: list[str],
+    ccusage: list[str] | None,
+    cc_env: dict[str, str],
+) -> None:
+    """A day's work appended to ``files`` session files; each round puts the first round's
+    warehouse back as it was (at its own path: the analyst file names it) and ingests the grown
+    folder into it, and runs ccusage over the grown folder."""
+    before = work / "wh-before-growth"
+    shutil.rmtree(before, ignore_errors=True)
+    shutil.copytree(work / "wh0", before, symlinks=True)
+    added = grow_projects(work, files)
+    print(f"a day's work: {added:,} lines appended to {files} session files")
+    ours: list[tuple[float, float, int]] = []
+    theirs: list[tuple[float, float, int]] = []
+    daily: list[dict] = []
+    wh = work / "wh0"
+    for _ in range(rounds):
+        shutil.rmtree(wh, ignore_errors=True)
+        shutil.copytree(before, wh, symlinks=True)
+        wall, cpu, rss, _ = timed([*ours_cmd, "ingest", str(work / "projects"), "-w", str(wh), "-q"], work)
+        ours.append((wall, cpu, rss))
+        if ccusage:
+            wall, cpu, rss, out = timed(ccusage, work, env=cc_env)
+            theirs.append((wall, cpu, rss))
+            daily = json.loads(out)["daily"]
+    wall, cpu, rss = _median(ours)
+    runs = ", ".join(f"{w:.2f}" for w, _, _ in ours)
+    print(f"{'llmfinops ingest (grown)':30}{wall:8.2f} {cpu:7.2f} {rss:8,}   wall runs: {runs}")
+    if theirs:
+        cc_wall, cc_cpu, cc_rss = _median(theirs)
+        runs = ", ".join(f"{w:.2f}" for w, _, _ in theirs)
+        print(f"{'ccusage (grown folder)':30}{cc_wall:8.2f} {cc_cpu:7.2f} {cc_rss:8,}   wall runs: {runs}")
+        print(
+            f"ratio after a day's work (ours reads what was added, ccusage all): wall {wall / cc_wall:.2f}, "
+            f"CPU {cpu / cc_cpu:.2f}"
+        )
+        compare(wh, daily)
 
 
 def _median(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:

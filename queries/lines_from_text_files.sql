@@ -1,5 +1,5 @@
 -- Small JSON Lines files read by DuckDB itself as `lines(line_no, raw, source_file, file_seq)`:
--- the same relation the Python reader (llmfinops/ingest/sources.py: line_chunks) builds, for
+-- the same relation the Python reader (llmfinops/ingest/lines.py: line_chunks) builds, for
 -- the files it reads the same way. Lines split at LF; a file's last line without LF is a line;
 -- the empty string after a final LF is not.
 -- A file the caller must read with the Python reader instead, which handles each case, has no

@@ -50,6 +50,15 @@ def start_ingest(path: Path, wh: Warehouse) -> subprocess.Popen:
     )
 
 
+def run_ingest(path: Path, wh: Warehouse) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "llmfinops", "ingest", str(path), "-w", str(wh.root), "-q"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+
+
 def wait_for(predicate, proc: subprocess.Popen, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -93,12 +102,7 @@ def test_kill_leaves_previous_state_and_rerun_completes(tmp_path, big, point):
             for i in range(5)
         ],
     )
-    assert (
-        subprocess.run(
-            [sys.executable, "-m", "llmfinops", "ingest", str(base), "-w", str(wh.root), "-q"], check=False
-        ).returncode
-        == 0
-    )
+    assert run_ingest(base, wh).returncode == 0
     before = rows(wh, "SELECT call_id, cost_usd FROM calls ORDER BY call_id")
 
     proc = start_ingest(big, wh)
@@ -109,12 +113,7 @@ def test_kill_leaves_previous_state_and_rerun_completes(tmp_path, big, point):
     # Killed: exactly the previous state is visible.
     assert rows(wh, "SELECT call_id, cost_usd FROM calls ORDER BY call_id") == before
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "llmfinops", "ingest", str(big), "-w", str(wh.root), "-q"],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    rerun = run_ingest(big, wh)
     assert rerun.returncode == 0, rerun.stderr
     assert count(wh) == 5 + N_BIG
     assert not wh.staging_dir.exists()
@@ -134,12 +133,7 @@ def test_a_killed_first_ingest_leaves_an_analyst_file_the_rerun_completes(tmp_pa
     proc.wait()
     if proc.stderr:
         proc.stderr.close()
-    rerun = subprocess.run(
-        [sys.executable, "-m", "llmfinops", "ingest", str(big), "-w", str(wh.root), "-q"],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    rerun = run_ingest(big, wh)
     assert rerun.returncode == 0, rerun.stderr
     script = (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); print(con.execute("

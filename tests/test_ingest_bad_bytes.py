@@ -20,8 +20,8 @@ from helpers import rows
 
 from llmfinops.config import Config, parse_config
 from llmfinops.errors import ConfigError
+from llmfinops.ingest.lines import CORRUPT_GZIP, LineLimits, line_chunks, nesting_depth
 from llmfinops.ingest.pipeline import ingest_paths
-from llmfinops.ingest.sources import CORRUPT_GZIP, LineLimits, line_chunks, nesting_depth
 
 
 def good(name: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from helpers import rows, write_jsonl
 
 from llmfinops import ingest_paths
-from llmfinops.ingest.sources import line_chunks
+from llmfinops.ingest.lines import line_chunks
 from llmfinops.store import Warehouse
 
 LINES = [
@@ -74,7 +74,7 @@ def test_crlf_log_ingests_like_lf(tmp_path: Path) -> None:
 
 
 def test_balanced_chunks_cut_a_file_into_whole_rounds():
-    from llmfinops.ingest.sources import CHUNK_BYTES, balanced_chunk_bytes
+    from llmfinops.ingest.lines import CHUNK_BYTES, balanced_chunk_bytes
 
     mb = 1024 * 1024
     # 356 MB with two workers: 6 chunks of 59.34 MB (3 rounds), not five of 64 MB and one of 36

@@ -4,7 +4,7 @@ Planning one staging query costs ~25 ms, which dominates when a source is thousa
 of a few KB each (Claude Code writes one per session). Ingesters that can read lines of many
 files in one query (their SQL takes each line's file from ``lines.source_file``) say so with
 ``batchable(src)`` and ``stage_lines(lines, ctx)``; small files of theirs are then read here and
-staged once per ~64 MB (sources.CHUNK_BYTES) instead of once per file. A small file that grew
+staged once per ~64 MB (lines.CHUNK_BYTES) instead of once per file. A small file that grew
 since the last run is read here too, from where that run stopped: a day's sessions append to
 a hundred files, and one query per file took longer than a first ingest of the whole folder.
 """
@@ -22,7 +22,8 @@ import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.ingest.context import FileProgress, ReadContext, with_file
-from llmfinops.ingest.sources import CHUNK_BYTES, LineLimits, SourceFile, balanced_chunk_bytes, line_chunks
+from llmfinops.ingest.lines import CHUNK_BYTES, LineLimits, balanced_chunk_bytes, line_chunks
+from llmfinops.ingest.sources import SourceFile
 
 SMALL_FILE_BYTES = 8 * 1024 * 1024
 # Small files DuckDB reads itself are staged this many bytes at a time (the lines stream through

@@ -20,7 +20,8 @@ import duckdb
 import pyarrow as pa
 
 from llmfinops import schema, sqlfiles
-from llmfinops.ingest.sources import LineChunk, LineLimits, SourceFile, balanced_chunk_bytes, line_chunks
+from llmfinops.ingest.lines import LineChunk, LineLimits, balanced_chunk_bytes, line_chunks
+from llmfinops.ingest.sources import SourceFile
 from llmfinops.schema import SchemaMismatch
 
 # Columns a staged query returns: where the record was, why it is unusable (NULL if usable),

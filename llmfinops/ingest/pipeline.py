@@ -10,6 +10,7 @@ Stages, each in DuckDB over Arrow/Parquet (no Python loop over records):
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
@@ -33,27 +34,17 @@ from llmfinops.errors import InputError
 from llmfinops.ingest import registry
 from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
+from llmfinops.ingest.lines import LineLimits
+from llmfinops.ingest.manifest import manifest_row, manifest_table, read_manifest, resume_point, unchanged
 from llmfinops.ingest.price_tally import PriceTally
-from llmfinops.ingest.sources import LineLimits, SourceFile, discover
+from llmfinops.ingest.sources import SourceFile, discover
 from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.store import catalog as store_catalog
 from llmfinops.store import compat
-from llmfinops.store.layout import FILES_FILE, PRICES_FILE, Warehouse
+from llmfinops.store.layout import PRICES_FILE, Warehouse
 from llmfinops.store.writer import SideTables, write_generation
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
-
-FILES_SCHEMA = pa.schema(
-    [
-        ("path", pa.string()),
-        ("source", pa.string()),
-        ("size", pa.int64()),
-        ("mtime_ns", pa.int64()),
-        ("bytes_read", pa.int64()),
-        ("lines_read", pa.int64()),
-        ("head_hash", pa.string()),
-    ]
-)
 
 
 @dataclass
@@ -105,11 +96,10 @@ def ingest_paths(
     forced = registry.get(source) if source else None
     summary = IngestSummary()
     with wh.writer_lock():
-        manifest = _read_manifest(wh.current_generation())
+        manifest = read_manifest(wh.current_generation())
         plan: list[tuple[SourceFile, registry.Ingester]] = []
         for src in files:
-            prior = manifest.get(src.name)
-            if prior and not full and prior["size"] == src.size and prior["mtime_ns"] == src.mtime_ns:
+            if not full and unchanged(manifest.get(src.name), src):
                 summary.files_unchanged += 1  # not even sniffed: re-ingesting a folder is a no-op
                 continue
             ingester = forced or registry.detect(src)
@@ -171,7 +161,7 @@ def _ingest_locked(
 ) -> None:
     current = wh.current_generation()
     had_data = bool(wh.day_files(current))
-    manifest = _read_manifest(current)
+    manifest = read_manifest(current)
     total_bytes = sum(src.size for src, _ in plan)
     done = 0
 
@@ -187,20 +177,12 @@ def _ingest_locked(
     batched: list[tuple[SourceFile, str, FileProgress]] = []
     read_on_from: dict[str, int] = {}
     for seq, (src, ingester) in enumerate(plan):
-        prior = manifest.get(src.name)
         start_offset, start_line = 0, 0
-        if prior and not full:
-            grown = (
-                ingester.resumable
-                and prior["source"] == ingester.name
-                and src.size > prior["size"]
-                and src.seekable
-                and prior["head_hash"] == src.head_hash(prior["size"])
-            )
-            if grown:
-                start_offset, start_line = prior["bytes_read"], prior["lines_read"]
-                read_on_from[src.name] = start_line
-                on_bytes(start_offset)
+        resume = None if full else resume_point(manifest.get(src.name), src, ingester)
+        if resume is not None:
+            start_offset, start_line = resume
+            read_on_from[src.name] = start_line
+            on_bytes(start_offset)
         if batchable(ingester, src):
             # how far it was read is known once the batch is staged (small.flush below)
             read = small.add(src, seq, ingester, start_offset=start_offset, start_line=start_line)
@@ -222,10 +204,10 @@ def _ingest_locked(
         summary.files_read += 1
         for name, n in ctx.progress.side_rows.items():
             summary.aggregate_rows[name] = summary.aggregate_rows.get(name, 0) + n
-        new_manifest[src.name] = _manifest_row(src, ingester.name, ctx.progress)
+        new_manifest[src.name] = manifest_row(src, ingester.name, ctx.progress)
     small.flush()
     for src, name, read in batched:
-        new_manifest[src.name] = _manifest_row(src, name, read)
+        new_manifest[src.name] = manifest_row(src, name, read)
 
     staged_files = sorted(str(p) for p in staging.glob("f*.parquet"))
     # Views cannot hold bound parameters; the globs are our own staging paths.
@@ -235,19 +217,12 @@ def _ingest_locked(
             glob = f"{_q(staging)}/{name}-f*.parquet"
             con.execute(f"CREATE TEMP VIEW new_{name} AS SELECT * FROM read_parquet('{glob}')")
             aggregates[name] = f"new_{name}"
+    commit = functools.partial(
+        _commit, wh, con, run_id, config, summary, new_manifest, had_data, read_on_from=read_on_from
+    )
     if not staged_files and not aggregates:
         if new_manifest != manifest and current is not None:
-            _commit(
-                wh,
-                con,
-                run_id,
-                config,
-                summary,
-                new_manifest,
-                had_data,
-                staged=False,
-                read_on_from=read_on_from,
-            )
+            commit(staged=False)
         return
     if staged_files:
         con.execute(
@@ -255,20 +230,7 @@ def _ingest_locked(
             "filename = true, file_row_number = true)"
         )
     with store_catalog.catalog_draft(wh) as draft:
-        _commit(
-            wh,
-            con,
-            run_id,
-            config,
-            summary,
-            new_manifest,
-            had_data,
-            staged=bool(staged_files),
-            aggregates=aggregates,
-            replace=full,
-            catalog=draft,
-            read_on_from=read_on_from,
-        )
+        commit(staged=bool(staged_files), aggregates=aggregates, replace=full, catalog=draft)
 
 
 def _commit(
@@ -332,7 +294,7 @@ def _commit(
         # a call's day is its ts's: read from the unpriced rows, the priced view is run once
         days = [str(r[0]) for r in con.execute("SELECT DISTINCT CAST(ts AS DATE) FROM unpriced").fetchall()]
 
-    files_table = pa.Table.from_pylist(list(manifest.values()), schema=FILES_SCHEMA)
+    files_table = manifest_table(manifest)
     summary.generation = write_generation(
         wh,
         con,
@@ -421,25 +383,6 @@ def _register_dimensions(con: duckdb.DuckDBPyConnection, config: Config) -> None
             raise InputError(f"users file {config.users_file} needs a header with user_id: {exc}") from None
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE users (user_id VARCHAR, user_tier VARCHAR, team VARCHAR)")
-
-
-def _manifest_row(src: SourceFile, source: str, read: FileProgress) -> dict[str, Any]:
-    """What the next run needs to skip an unchanged file or resume a grown one."""
-    return {
-        "path": src.name,
-        "source": source,
-        "size": src.size,
-        "mtime_ns": src.mtime_ns,
-        "bytes_read": read.bytes_read,
-        "lines_read": read.lines_read,
-        "head_hash": src.head_hash(src.size),
-    }
-
-
-def _read_manifest(generation: Path | None) -> dict[str, dict]:
-    if generation is None or not (generation / FILES_FILE).exists():
-        return {}
-    return {row["path"]: row for row in pq.read_table(generation / FILES_FILE).to_pylist()}
 
 
 def _stale_rows(wh: Warehouse, config: Config) -> int:

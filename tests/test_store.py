@@ -188,3 +188,14 @@ def test_a_first_ingest_writes_an_analyst_file_whose_macros_read_the_stored_call
     finally:
         con.close()
     assert got == [("chat", 3, 3000)]
+
+
+def test_an_analyst_file_deleted_from_a_warehouse_with_data_is_written_whole_again(warehouse, tmp_path):
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "a.jsonl", [rec(1, 16)])])
+    warehouse.catalog_path.unlink()
+    ingest_paths(warehouse, [write_jsonl(tmp_path / "b.jsonl", [rec(2, 17)])])
+    con = duckdb.connect(str(warehouse.catalog_path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM calls").fetchall() == [(2,)]
+    finally:
+        con.close()

@@ -320,7 +320,8 @@ def _commit(
             f"{summary.stale_priced_rows:,} stored calls were priced with another catalog or override set; "
             "run `llmfinops reprice` to re-price history"
         )
-    if not store_catalog.catalog_is_current(wh, had_data):
+    # a drafted file is new, so not current (and asking would open it beside the draft)
+    if catalog is not None or not store_catalog.catalog_is_current(wh, had_data):
         why = store_catalog.refresh_catalog(wh, catalog)
         if why:
             summary.warnings.append(why)

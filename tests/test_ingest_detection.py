@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from helpers import CASES, REPO, case, write_jsonl
 
+from llmfinops.errors import InputError
 from llmfinops.ingest import registry
 from llmfinops.ingest.sources import discover
 
@@ -102,3 +104,15 @@ def test_documents_larger_than_the_sniffed_head(tmp_path):
     (tmp_path / "usage.json").write_text(json.dumps(page, indent=2))
     assert (tmp_path / "usage.json").stat().st_size > 64 * 1024
     assert detected(tmp_path / "usage.json") == "openai_usage"
+
+
+def test_a_folder_with_a_link_loop_a_dangling_link_and_a_pipe_gives_its_one_log(tmp_path):
+    log = tmp_path / "logs" / "a" / "app.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text('{"request_id": "r1"}\n')
+    (log.parent / "back").symlink_to(tmp_path / "logs")  # a link back up the tree
+    (log.parent / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+    os.mkfifo(log.parent / "pipe.jsonl")  # reading it would wait forever
+    assert [s.path for s in discover([tmp_path / "logs"])] == [log]
+    with pytest.raises(InputError, match="not a regular file"):
+        discover([log.parent / "pipe.jsonl"])

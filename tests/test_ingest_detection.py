@@ -116,3 +116,25 @@ def test_a_folder_with_a_link_loop_a_dangling_link_and_a_pipe_gives_its_one_log(
     assert [s.path for s in discover([tmp_path / "logs"])] == [log]
     with pytest.raises(InputError, match="not a regular file"):
         discover([log.parent / "pipe.jsonl"])
+
+
+def test_a_file_whose_name_is_not_utf8_is_skipped_with_its_name_and_the_rest_is_read(tmp_path):
+    from llmfinops.ingest.pipeline import ingest_paths
+    from llmfinops.store import Warehouse
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    record = (
+        '{"request_id": "%s", "ts": "2026-10-05T10:00:00Z", "model": "gpt-4o-mini", '
+        '"input_tokens": 1, "output_tokens": 1}\n'
+    )
+    (folder / "ok.jsonl").write_text(record % "r1")
+    # a Latin-1 name, as an archive made on Windows may carry
+    with open(os.fsencode(folder) + b"/caf\xe9.jsonl", "w") as out:
+        out.write(record % "r2")
+    summary = ingest_paths(Warehouse.at(tmp_path / "wh"), [folder])
+    assert summary.stored == 1
+    assert summary.warnings == [
+        "1 file(s) skipped: their names are not UTF-8, which the reader cannot open; rename them to read "
+        f"them: {folder}/caf\\xe9.jsonl"
+    ]

@@ -37,7 +37,7 @@ from llmfinops.ingest.context import FileProgress, ReadContext
 from llmfinops.ingest.lines import LineLimits
 from llmfinops.ingest.manifest import manifest_row, manifest_table, read_manifest, resume_point, unchanged
 from llmfinops.ingest.price_tally import PriceTally
-from llmfinops.ingest.sources import SourceFile, discover
+from llmfinops.ingest.sources import SourceFile, discover, utf8_named
 from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.store import catalog as store_catalog
 from llmfinops.store import compat
@@ -91,10 +91,16 @@ def ingest_paths(
 ) -> IngestSummary:
     """Ingest files and directories into the warehouse; see the module docstring for the stages."""
     config = config or Config()
-    files = discover(paths)
+    files, badly_named = utf8_named(discover(paths))
     explicit = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_file()}
     forced = registry.get(source) if source else None
     summary = IngestSummary()
+    if badly_named:
+        summary.warnings.append(
+            f"{len(badly_named):,} file(s) skipped: their names are not UTF-8, which the reader cannot "
+            f"open; rename them to read them: {', '.join(badly_named[:3])}"
+            + (" ..." if len(badly_named) > 3 else "")
+        )
     with wh.writer_lock():
         manifest = read_manifest(wh.current_generation())
         plan: list[tuple[SourceFile, registry.Ingester]] = []

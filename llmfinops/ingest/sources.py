@@ -109,6 +109,22 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[SourceFile]:
     return sorted(found.values(), key=lambda s: str(s.path))
 
 
+def utf8_named(files: list[SourceFile]) -> tuple[list[SourceFile], list[str]]:
+    """The files whose paths are UTF-8, and the others' paths for a message (bytes that are not
+    UTF-8 written as \\xNN). Linux allows any bytes in a name; DuckDB opens UTF-8 paths only, and
+    the store keeps paths as text."""
+    good: list[SourceFile] = []
+    bad: list[str] = []
+    for src in files:
+        try:
+            src.name.encode("utf-8")
+        except UnicodeEncodeError:
+            bad.append(os.fsencode(src.path).decode("utf-8", errors="backslashreplace"))
+        else:
+            good.append(src)
+    return good, bad
+
+
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 

@@ -121,3 +121,104 @@ def test_a_session_line_caught_half_written_is_read_whole_next_time(tmp_path, mo
     assert _stored(wh) == [("msg_0:req_0", 10), ("msg_1:req_1", 20), ("msg_2:req_2", 30)]
     assert _quarantine(wh) == []
     assert _manifest(wh, session) == (session.stat().st_size, 3)
+
+
+def _three_logs(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    logs = []
+    for i in range(3):
+        log = folder / f"app-{i}.jsonl"
+        log.write_text(_native(i) + "\n")
+        logs.append(log)
+    return logs
+
+
+def test_a_log_rotated_away_before_it_is_sniffed_is_named_and_the_rest_stored(tmp_path, monkeypatch):
+    from llmfinops.ingest import planning
+
+    logs = _three_logs(tmp_path / "logs")
+    found = planning.discover
+
+    def discover_then_rotate(paths):
+        files = found(paths)
+        logs[1].rename(tmp_path / "app-1.jsonl.1")  # logrotate, between finding and reading
+        return files
+
+    monkeypatch.setattr(planning, "discover", discover_then_rotate)
+    wh = Warehouse.at(tmp_path / "wh")
+    summary = ingest_paths(wh, [tmp_path / "logs"])
+    assert summary.files_vanished == [str(logs[1])]
+    assert summary.files_read == 2
+    assert any(str(logs[1]) in w and "gone before they could be read" in w for w in summary.warnings)
+    assert _stored(wh) == [("r0", 1000), ("r2", 3000)]
+    assert str(logs[1]) not in {r["path"] for r in rows(wh, "SELECT path FROM ingested_files")}
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_session_file_gone_before_its_batch_is_read_is_named_and_the_rest_stored(
+    tmp_path, monkeypatch, direct
+):
+    monkeypatch.setattr(batching, "DIRECT_READ", direct)
+    folder = tmp_path / "projects" / "-home-dev-app"
+    folder.mkdir(parents=True)
+    sessions = []
+    for i in range(3):
+        session = folder / f"s{i}.jsonl"
+        session.write_text(_claude(i) + "\n")
+        sessions.append(session)
+    add = batching.SmallFiles.add
+
+    def rotated_first(self, src, *args, **kwargs):
+        if src.path == sessions[0]:
+            sessions[0].unlink()  # sniffed, then rotated away before it is read
+        return add(self, src, *args, **kwargs)
+
+    monkeypatch.setattr(batching.SmallFiles, "add", rotated_first)
+    wh = Warehouse.at(tmp_path / "wh")
+    summary = ingest_paths(wh, [tmp_path / "projects"])
+    assert summary.files_vanished == [str(sessions[0])]
+    assert summary.files_read == 2
+    assert _stored(wh) == [("msg_1:req_1", 20), ("msg_2:req_2", 30)]
+
+
+def test_a_large_log_gone_before_it_is_opened_is_named_and_the_rest_stored(tmp_path, monkeypatch):
+    from llmfinops.ingest import native
+
+    monkeypatch.setattr(batching, "SMALL_FILE_BYTES", 0)  # each file read on its own, as a large one is
+    logs = _three_logs(tmp_path / "logs")
+    read = native.INGESTER.read
+
+    def rotated_first(src, ctx):
+        if src.path == logs[2]:
+            logs[2].unlink()
+        return read(src, ctx)
+
+    monkeypatch.setattr(native.INGESTER, "read", rotated_first)
+    wh = Warehouse.at(tmp_path / "wh")
+    summary = ingest_paths(wh, [tmp_path / "logs"])
+    assert summary.files_vanished == [str(logs[2])]
+    assert _stored(wh) == [("r0", 1000), ("r1", 2000)]
+
+
+def test_a_session_file_gone_while_duckdb_reads_its_group_is_named_and_the_rest_stored(tmp_path, monkeypatch):
+    from llmfinops.ingest import claude_code
+
+    folder = tmp_path / "projects" / "-home-dev-app"
+    folder.mkdir(parents=True)
+    sessions = []
+    for i in range(3):
+        session = folder / f"s{i}.jsonl"
+        session.write_text(_claude(i) + "\n")
+        sessions.append(session)
+    stage = claude_code.ClaudeCodeIngester.stage_text_lines
+
+    def gone_between_check_and_read(self, ctx):
+        if sessions[1].exists():
+            sessions[1].unlink()  # after the group's lines were counted, before they are staged
+        return stage(self, ctx)
+
+    monkeypatch.setattr(claude_code.ClaudeCodeIngester, "stage_text_lines", gone_between_check_and_read)
+    wh = Warehouse.at(tmp_path / "wh")
+    summary = ingest_paths(wh, [tmp_path / "projects"])
+    assert summary.files_vanished == [str(sessions[1])]
+    assert _stored(wh) == [("msg_0:req_0", 10), ("msg_2:req_2", 30)]

@@ -13,7 +13,7 @@ from llmfinops.config import load_config
 # The library (duckdb, pyarrow, the price catalog) is imported inside each command, so that
 # `llmfinops ingest --help` and the other commands' start-up do not pay for it.
 if TYPE_CHECKING:
-    from llmfinops.ingest.pipeline import IngestSummary
+    from llmfinops.ingest.summary import IngestSummary
     from llmfinops.store import Warehouse
 
 EXIT_QUARANTINED_STRICT = 1
@@ -85,6 +85,8 @@ def _print_summary(wh: Warehouse, s: IngestSummary) -> None:
         table.add_row("files unchanged (skipped)", f"{s.files_unchanged:,}")
     if s.files_unrecognised:
         table.add_row("files not recognised (skipped)", f"{len(s.files_unrecognised):,}")
+    if s.files_vanished:
+        table.add_row("files gone before they were read", f"{len(s.files_vanished):,}")
     table.add_row("records read", f"{s.records_read:,}")
     for name, n in sorted(s.aggregate_rows.items()):
         table.add_row(f"{name} rows read (reports, not calls)", f"{n:,}")

@@ -93,10 +93,13 @@ class SmallFiles:
         chunks = line_chunks(
             src.path, start_offset=taken.start_offset, start_line=taken.start_line, limits=self._limits
         )
-        for chunk in chunks:
-            self._pending.append(with_file(chunk.lines, src.name, seq))
-            rejects.extend(chunk.rejects)
-            read = FileProgress(bytes_read=chunk.end_offset, lines_read=chunk.last_line)
+        try:
+            for chunk in chunks:
+                self._pending.append(with_file(chunk.lines, src.name, seq))
+                rejects.extend(chunk.rejects)
+                read = FileProgress(bytes_read=chunk.end_offset, lines_read=chunk.last_line)
+        except FileNotFoundError:  # gone before it was opened: an open file is read to its end
+            return FileProgress(vanished=True)
         if rejects:  # rare: staged for this file alone
             ReadContext(
                 con=self._con, staging_dir=self._staging, file_seq=seq, source=ingester.name
@@ -158,15 +161,32 @@ class SmallFiles:
                     self._on_bytes(src.size - taken.start_offset)
                 elif src.size == 0:
                     progress.bytes_read, progress.lines_read = 0, 0
-                else:  # not plain: the Python reader
+                else:  # not plain, or gone since it was found: the Python reader
                     got = self._add_lines(taken, ingester)
                     progress.bytes_read, progress.lines_read = got.bytes_read, got.lines_read
+                    progress.vanished = got.vanished
 
     def _stage_direct(self, ingester: Any, group: list[_Taken]) -> dict[str, tuple[int, int]]:
         """Stage the plain files of ``group`` on a cursor of its own; returns, per file, how far
         a later run resumes: the bytes and lines up to the end of its last line with a line end
-        (as the Python reader counts them, see ``LineChunk``)."""
-        files = {t.src.name: t for t in group}
+        (as the Python reader counts them, see ``LineChunk``).
+
+        A file gone since it was found (log rotation) is left out, and left to the Python
+        reader, which says so. DuckDB passes over a listed file that is missing, so one that
+        goes while the group is read may have been read in part: the group is staged again
+        without it (each round leaves out at least one more file, so this ends)."""
+        while True:
+            lines_in = self._stage_group(ingester, group)
+            if all(Path(name).exists() for name in lines_in):
+                return lines_in
+            for t in group:
+                for part in self._staging.glob(f"f{t.seq:06d}-d*.parquet"):
+                    part.unlink()
+
+    def _stage_group(self, ingester: Any, group: list[_Taken]) -> dict[str, tuple[int, int]]:
+        files = {t.src.name: t for t in group if t.src.path.exists()}
+        if not files:
+            return {}
         con = self._con.cursor()  # its own variables and `lines`
         try:
             con.execute("SET TimeZone = 'UTC'")  # a session setting: each cursor needs it
@@ -189,7 +209,7 @@ class SmallFiles:
                 ctx = ReadContext(
                     con=con,
                     staging_dir=self._staging,
-                    file_seq=group[0].seq,
+                    file_seq=next(iter(files.values())).seq,
                     source=ingester.name,
                     kind="d",  # a batch read by Python may start with the same file_seq
                 )

@@ -40,6 +40,7 @@ class FileProgress:
     lines_read: int = 0
     rows: int = 0
     side_rows: dict[str, int] = field(default_factory=dict)  # rows staged per aggregated table
+    vanished: bool = False  # gone before it could be opened (moved or deleted during the run)
 
 
 @dataclass

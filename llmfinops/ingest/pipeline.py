@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
@@ -35,9 +34,11 @@ from llmfinops.ingest import registry
 from llmfinops.ingest.batching import SmallFiles, batchable
 from llmfinops.ingest.context import FileProgress, ReadContext
 from llmfinops.ingest.lines import LineLimits
-from llmfinops.ingest.manifest import manifest_row, manifest_table, read_manifest, resume_point, unchanged
+from llmfinops.ingest.manifest import manifest_row, manifest_table, read_manifest, resume_point
+from llmfinops.ingest.planning import plan_files
 from llmfinops.ingest.price_tally import PriceTally
-from llmfinops.ingest.sources import SourceFile, discover, utf8_named
+from llmfinops.ingest.sources import SourceFile
+from llmfinops.ingest.summary import IngestSummary, note_skipped
 from llmfinops.pricing import modifiers as price_modifiers
 from llmfinops.store import catalog as store_catalog
 from llmfinops.store import compat
@@ -45,34 +46,6 @@ from llmfinops.store.layout import PRICES_FILE, Warehouse
 from llmfinops.store.writer import SideTables, write_generation
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
-
-
-@dataclass
-class IngestSummary:
-    files_read: int = 0
-    files_unchanged: int = 0
-    files_unrecognised: list[str] = field(default_factory=list)
-    records_read: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    quarantined: dict[str, int] = field(default_factory=dict)
-    quarantine_examples: list[tuple[str, int, str]] = field(default_factory=list)
-    unpriced: dict[str, int] = field(default_factory=dict)
-    # Calls priced only in part (a unit no price covers, left out of cost_usd), by model and by flag.
-    partially_priced: dict[str, int] = field(default_factory=dict)
-    partial_flags: dict[str, int] = field(default_factory=dict)
-    # With --full: stored calls read again (among the duplicates), whose stored copy was re-written
-    # from the new reading.
-    replaced: int = 0
-    stale_priced_rows: int = 0
-    warnings: list[str] = field(default_factory=list)
-    generation: Path | None = None
-    # Rows read into each aggregated table (usage_buckets, billed_costs), before de-duplication.
-    aggregate_rows: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def quarantined_total(self) -> int:
-        return sum(self.quarantined.values())
 
 
 def new_run_id() -> str:
@@ -91,34 +64,12 @@ def ingest_paths(
 ) -> IngestSummary:
     """Ingest files and directories into the warehouse; see the module docstring for the stages."""
     config = config or Config()
-    files, badly_named = utf8_named(discover(paths))
-    explicit = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_file()}
-    forced = registry.get(source) if source else None
     summary = IngestSummary()
-    if badly_named:
-        summary.warnings.append(
-            f"{len(badly_named):,} file(s) skipped: their names are not UTF-8, which the reader cannot "
-            f"open; rename them to read them: {', '.join(badly_named[:3])}"
-            + (" ..." if len(badly_named) > 3 else "")
-        )
     with wh.writer_lock():
         manifest = read_manifest(wh.current_generation())
-        plan: list[tuple[SourceFile, registry.Ingester]] = []
-        for src in files:
-            if not full and unchanged(manifest.get(src.name), src):
-                summary.files_unchanged += 1  # not even sniffed: re-ingesting a folder is a no-op
-                continue
-            ingester = forced or registry.detect(src)
-            if ingester is None:
-                if src.path in explicit:
-                    raise InputError(
-                        f"{src.path}: not a format llmfinops reads (try --source; see `llmfinops sources`)"
-                    )
-                summary.files_unrecognised.append(src.name)
-                continue
-            plan.append((src, ingester))
+        plan = plan_files(paths, manifest, source=source, full=full, summary=summary)
         if not plan:
-            return summary
+            return note_skipped(summary)
         # Pricing needs genai-prices' catalog (~0.3 s of imports): loaded while the files are read.
         threading.Thread(target=import_module, args=("llmfinops.pricing.catalog",), daemon=True).start()
         run_id = new_run_id()
@@ -138,7 +89,7 @@ def ingest_paths(
             )
             if warning:
                 summary.warnings.append(warning)
-    return summary
+    return note_skipped(summary)
 
 
 def _ingest_connection(staging: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
@@ -206,14 +157,26 @@ def _ingest_locked(
             progress=FileProgress(bytes_read=start_offset, lines_read=start_line),
             limits=limits,
         )
-        ingester.read(src, ctx)
+        try:
+            ingester.read(src, ctx)
+        except (FileNotFoundError, duckdb.IOException):
+            if src.path.exists():
+                raise
+            for part in staging.glob(f"f{seq:06d}-*.parquet"):
+                part.unlink()  # an open file reads to its end: only a file gone unopened is lost
+            summary.files_vanished.append(src.name)
+            continue
         summary.files_read += 1
         for name, n in ctx.progress.side_rows.items():
             summary.aggregate_rows[name] = summary.aggregate_rows.get(name, 0) + n
         new_manifest[src.name] = manifest_row(src, ingester.name, ctx.progress)
     small.flush()
     for src, name, read in batched:
-        new_manifest[src.name] = manifest_row(src, name, read)
+        if read.vanished:
+            summary.files_vanished.append(src.name)
+            summary.files_read -= 1
+        else:
+            new_manifest[src.name] = manifest_row(src, name, read)
 
     staged_files = sorted(str(p) for p in staging.glob("f*.parquet"))
     # Views cannot hold bound parameters; the globs are our own staging paths.

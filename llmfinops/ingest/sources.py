@@ -79,8 +79,11 @@ class SourceFile:
         if head is not None and self.__dict__.get("_plain"):
             raw = head[:n]  # the file's own bytes, read when it was sniffed
         else:
-            with open(self.path, "rb") as fh:
-                raw = fh.read(n)
+            try:
+                with open(self.path, "rb") as fh:
+                    raw = fh.read(n)
+            except FileNotFoundError:  # gone since it was read: a later file there is new to us
+                return ""
         return hashlib.sha256(raw).hexdigest()[:16]
 
 

@@ -123,6 +123,16 @@ def test_a_session_line_caught_half_written_is_read_whole_next_time(tmp_path, mo
     assert _manifest(wh, session) == (session.stat().st_size, 3)
 
 
+def _three_sessions(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    sessions = []
+    for i in range(3):
+        session = folder / f"s{i}.jsonl"
+        session.write_text(_claude(i) + "\n")
+        sessions.append(session)
+    return sessions
+
+
 def _three_logs(folder: Path) -> list[Path]:
     folder.mkdir(parents=True)
     logs = []
@@ -159,13 +169,7 @@ def test_a_session_file_gone_before_its_batch_is_read_is_named_and_the_rest_stor
     tmp_path, monkeypatch, direct
 ):
     monkeypatch.setattr(batching, "DIRECT_READ", direct)
-    folder = tmp_path / "projects" / "-home-dev-app"
-    folder.mkdir(parents=True)
-    sessions = []
-    for i in range(3):
-        session = folder / f"s{i}.jsonl"
-        session.write_text(_claude(i) + "\n")
-        sessions.append(session)
+    sessions = _three_sessions(tmp_path / "projects" / "-home-dev-app")
     add = batching.SmallFiles.add
 
     def rotated_first(self, src, *args, **kwargs):
@@ -203,13 +207,7 @@ def test_a_large_log_gone_before_it_is_opened_is_named_and_the_rest_stored(tmp_p
 def test_a_session_file_gone_while_duckdb_reads_its_group_is_named_and_the_rest_stored(tmp_path, monkeypatch):
     from llmfinops.ingest import claude_code
 
-    folder = tmp_path / "projects" / "-home-dev-app"
-    folder.mkdir(parents=True)
-    sessions = []
-    for i in range(3):
-        session = folder / f"s{i}.jsonl"
-        session.write_text(_claude(i) + "\n")
-        sessions.append(session)
+    sessions = _three_sessions(tmp_path / "projects" / "-home-dev-app")
     stage = claude_code.ClaudeCodeIngester.stage_text_lines
 
     def gone_between_check_and_read(self, ctx):

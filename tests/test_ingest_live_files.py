@@ -123,24 +123,21 @@ def test_a_session_line_caught_half_written_is_read_whole_next_time(tmp_path, mo
     assert _manifest(wh, session) == (session.stat().st_size, 3)
 
 
-def _three_sessions(folder: Path) -> list[Path]:
+def _three_files(folder: Path, name: str, record) -> list[Path]:
+    """Three one-record files, ``name`` formatted with 0, 1, 2, holding ``record(i)``."""
     folder.mkdir(parents=True)
-    sessions = []
-    for i in range(3):
-        session = folder / f"s{i}.jsonl"
-        session.write_text(_claude(i) + "\n")
-        sessions.append(session)
-    return sessions
+    files = [folder / name.format(i) for i in range(3)]
+    for i, path in enumerate(files):
+        path.write_text(record(i) + "\n")
+    return files
+
+
+def _three_sessions(folder: Path) -> list[Path]:
+    return _three_files(folder, "s{}.jsonl", _claude)
 
 
 def _three_logs(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True)
-    logs = []
-    for i in range(3):
-        log = folder / f"app-{i}.jsonl"
-        log.write_text(_native(i) + "\n")
-        logs.append(log)
-    return logs
+    return _three_files(folder, "app-{}.jsonl", _native)
 
 
 def test_a_log_rotated_away_before_it_is_sniffed_is_named_and_the_rest_stored(tmp_path, monkeypatch):

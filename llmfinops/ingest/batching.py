@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from llmfinops import sqlfiles
 from llmfinops.ingest.context import FileProgress, ReadContext, with_file
+from llmfinops.ingest.context import workers as staging_workers  # (a local is named workers)
 from llmfinops.ingest.lines import CHUNK_BYTES, LineLimits, balanced_chunk_bytes, line_chunks
 from llmfinops.ingest.sources import SourceFile
 
@@ -132,7 +133,7 @@ class SmallFiles:
         file contents), so the groups are cut in whole rounds of the workers and staged side by
         side, one cursor each.
         """
-        workers = max(1, int(self._con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+        workers = staging_workers(self._con)
         size = balanced_chunk_bytes(sum(t.src.size for t in files), workers, DIRECT_GROUP_BYTES)
         # a group closes once it holds `size` bytes: closing before a file that would overflow
         # left a short extra group, staged alone after the others

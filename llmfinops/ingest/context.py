@@ -153,7 +153,7 @@ class ReadContext:
 
     def workers(self) -> int:
         """How many chunks are staged at once: one per DuckDB thread."""
-        return max(1, int(self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+        return workers(self.con)
 
     def stage_chunks(
         self,
@@ -256,6 +256,11 @@ def _described(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any])
     if key not in _DESCRIBED:
         _DESCRIBED[key] = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {sql}", params).fetchall()]
     return _DESCRIBED[key]
+
+
+def workers(con: duckdb.DuckDBPyConnection) -> int:
+    """How many staging queries run side by side: one per DuckDB thread."""
+    return max(1, int(con.execute("SELECT current_setting('threads')").fetchall()[0][0]))
 
 
 def with_file(lines: pa.Table, source_file: str, file_seq: int) -> pa.Table:
